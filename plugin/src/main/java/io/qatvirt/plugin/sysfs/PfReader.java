@@ -31,7 +31,6 @@ final class PfReader {
    * @param family its VFs' family; empty for a PF of extra-ID VFs (no QAT files)
    */
   PfInfo read(PciAddress pf, Path pfDir, Optional<QatFamily> family) {
-    Map<PciAddress, Integer> indices = vfIndices(pfDir);
     List<String> problems = new ArrayList<>();
     KindDecision kind = NOT_SERVICE_AWARE;
     if (family.isPresent() && family.get().serviceAware()) {
@@ -59,10 +58,11 @@ final class PfReader {
                 + " reads -1): the QAT device needs a reset; check dmesg and qat/auto_reset");
       }
     }
-    return new PfInfo(pf, indices, kind, List.copyOf(problems));
+    return new PfInfo(pf, kind, List.copyOf(problems));
   }
 
-  private static Map<PciAddress, Integer> vfIndices(Path pfDir) {
+  /** The {@code virtfn<i>} index of each VF the PF links to. */
+  static Map<PciAddress, Integer> vfIndices(Path pfDir) {
     Map<PciAddress, Integer> indices = new HashMap<>();
     try (DirectoryStream<Path> links = Files.newDirectoryStream(pfDir, "virtfn*")) {
       for (Path link : links) {
