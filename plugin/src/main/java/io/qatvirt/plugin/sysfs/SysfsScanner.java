@@ -40,18 +40,22 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
   private final VfioBinder binder;
   private final BindEvents events;
   private final LongSupplier nanoTime;
+  private final Logger log;
   private final VfDiscovery discovery;
   private final Path vfioDir;
-  private final OnceLog once = new OnceLog(LOG);
+  private final OnceLog once;
   private final Map<PciAddress, FailedBind> failedBinds = new HashMap<>();
 
   private record FailedBind(String reason, long retryAt) {}
 
   public SysfsScanner(ScanConfig config, VfioBinder binder, BindEvents events) {
-    this(config, binder, events, System::nanoTime);
+    this(config, binder, events, System::nanoTime, LOG);
   }
 
-  SysfsScanner(ScanConfig config, VfioBinder binder, BindEvents events, LongSupplier nanoTime) {
+  SysfsScanner(
+      ScanConfig config, VfioBinder binder, BindEvents events, LongSupplier nanoTime, Logger log) {
+    this.once = new OnceLog(log);
+    this.log = log;
     this.config = Objects.requireNonNull(config, "config");
     this.binder = Objects.requireNonNull(binder, "binder");
     this.events = Objects.requireNonNull(events, "events");
@@ -110,7 +114,7 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
     BindResult result = binder.bind(facts.address(), facts.group());
     if (result instanceof BindResult.Bound bound) {
       failedBinds.remove(facts.address());
-      LOG.info(
+      log.info(
           "bound VF {} to vfio-pci in {} ms (was on {})",
           facts.address(),
           bound.took().toMillis(),
