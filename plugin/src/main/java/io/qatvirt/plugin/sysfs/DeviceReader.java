@@ -78,8 +78,9 @@ final class DeviceReader {
   }
 
   private Probe readEntry(PciAddress address, Path entry) throws IOException {
-    String vendorText = SysfsFiles.firstLine(entry.resolve("vendor"));
-    String deviceText = SysfsFiles.firstLine(entry.resolve("device"));
+    Path dir = realDir(address, entry);
+    String vendorText = SysfsFiles.firstLine(dir.resolve("vendor"));
+    String deviceText = SysfsFiles.firstLine(dir.resolve("device"));
     int vendor = SysfsFiles.hexId(vendorText);
     int device = SysfsFiles.hexId(deviceText);
     if (vendor < 0 || device < 0) {
@@ -110,7 +111,6 @@ final class DeviceReader {
     if (family.isEmpty() && !extraIds.contains(id)) {
       return Probe.Skip.QUIETLY;
     }
-    Path dir = realDir(address, entry);
     if (family.isEmpty() && Files.exists(dir.resolve("sriov_totalvfs"))) {
       return new Probe.Skip(
           "found "

@@ -46,7 +46,7 @@ final class PfReader {
       }
     }
     if (family.isPresent()) {
-      String driver = pfDriver(pfDir).orElse(family.get().pfDriver());
+      String driver = SysfsFiles.driverName(pfDir).orElse(family.get().pfDriver());
       Path status =
           debugfsRoot.resolve("qat_" + driver + "_" + pf).resolve("heartbeat").resolve("status");
       if (SysfsFiles.firstLineIfReadable(status).filter("-1"::equals).isPresent()) {
@@ -84,16 +84,5 @@ final class PfReader {
       // the PF vanished or can't be listed: its VFs keep index -1 and sort by address
     }
     return indices;
-  }
-
-  private static Optional<String> pfDriver(Path pfDir) {
-    try {
-      return SysfsFiles.linkTarget(pfDir.resolve("driver"))
-          .map(Path::getFileName)
-          .map(Path::toString)
-          .filter(name -> SysfsFiles.DRIVER_NAME.matcher(name).matches());
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 }

@@ -127,7 +127,8 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
         facts.address(), new FailedBind(reason, nanoTime.getAsLong() + BIND_RETRY_AFTER.toNanos()));
     once.warn(reason);
     events.bindFailed(facts.address(), reason);
-    return candidate;
+    // the attempt may have left it unbound: advertise the driver it has now
+    return candidate.withFacts(facts.withDriver(SysfsFiles.driverName(facts.fixed().dir())));
   }
 
   private Set<String> vfioNodes() {
