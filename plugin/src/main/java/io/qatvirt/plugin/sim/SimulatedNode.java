@@ -309,6 +309,18 @@ public final class SimulatedNode {
   public synchronized void setVfioPciLoaded(boolean loaded) throws IOException {
     if (loaded) {
       layout.loadDriver("vfio-pci");
+      // registering a driver probes every unbound device it matches
+      for (SimDevice device : List.copyOf(devices.values())) {
+        if (layout.driver(device).isEmpty()) {
+          try {
+            if (probeDriver(device.address()).equals("vfio-pci")) {
+              bind(device.address(), "vfio-pci");
+            }
+          } catch (IOException refused) {
+            // stays unbound
+          }
+        }
+      }
       return;
     }
     for (PciAddress address : devices.keySet()) {
