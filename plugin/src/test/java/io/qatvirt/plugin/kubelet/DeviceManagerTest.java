@@ -243,6 +243,17 @@ class DeviceManagerTest {
   }
 
   @Test
+  void skipsAResourceNameKubeletWouldRefuseAndServesTheOthers() throws Exception {
+    layout.set(
+        Map.of("qat.intel.com/../../x", List.of("0000:3d:01.0"), CY, List.of("0000:3f:01.2")));
+    kubelet.start();
+    startManager();
+
+    assertEquals(registration(CY), kubelet.awaitRegistrations(1, WAIT).get(0));
+    assertEquals(java.util.Set.of(CY), manager.servedResources());
+  }
+
+  @Test
   void refusesToStartWhenAnotherProcessServesOurSocket() throws Exception {
     Path socket = kubeletDir.resolve("qat.intel.com-generic.sock");
     Server other =
