@@ -25,7 +25,7 @@ class WebhookCommandIT {
   void servesUntilSignalledThenDrainsClosesEverythingAndExits0() throws Exception {
     TestCertificates certificates = new TestCertificates();
     SecretVolume secret = new SecretVolume(dir);
-    secret.publish(certificates.issue("RSA", 5), TestCertificates.KeyFormat.TRADITIONAL);
+    secret.publish(certificates.issue("EC", 5), TestCertificates.KeyFormat.TRADITIONAL);
     RecordingWiring wiring = new RecordingWiring();
     ShutdownSignal shutdown = new ShutdownSignal();
     CompletableFuture<Integer> listening = new CompletableFuture<>();
