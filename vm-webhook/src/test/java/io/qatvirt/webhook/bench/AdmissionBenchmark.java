@@ -5,7 +5,6 @@ import io.qatvirt.webhook.WebhookServer;
 import io.qatvirt.webhook.admission.AdmissionController;
 import io.qatvirt.webhook.admission.AdmissionReviewCodec;
 import io.qatvirt.webhook.admission.Decision;
-import io.qatvirt.webhook.http.JdkHttpsTransport;
 import io.qatvirt.webhook.http.JettyHttpsTransport;
 import io.qatvirt.webhook.http.ServerOptions;
 import io.qatvirt.webhook.http.TransportFactory;
@@ -33,7 +32,7 @@ import java.util.Map;
  * each HTTP server candidate in turn, and to nginx answering a fixed AdmissionReview as the
  * baseline, all on 127.0.0.1 in the same run. Not a test: run it by hand (see the README).
  *
- * <p>System properties: {@code bench.seconds} (10), {@code bench.warmup} (8), {@code
+ * <p>System properties: {@code bench.seconds} (10), {@code bench.warmup} (at most 120), {@code
  * bench.connections} (16), {@code bench.transports} ({@code jetty,jdk}).
  */
 public final class AdmissionBenchmark {
@@ -41,7 +40,7 @@ public final class AdmissionBenchmark {
 
   public static void main(String[] args) throws Exception {
     int seconds = Integer.getInteger("bench.seconds", 10);
-    int warmup = Integer.getInteger("bench.warmup", 8);
+    int warmup = Integer.getInteger("bench.warmup", 120);
     int connections = Integer.getInteger("bench.connections", 16);
     List<String> transports =
         List.of(System.getProperty("bench.transports", "jetty,jdk").split(","));
@@ -64,7 +63,7 @@ public final class AdmissionBenchmark {
     String response = expectedResponse(mutator, review);
     System.out.printf(
         Locale.ROOT,
-        "request %d bytes, response %d bytes, %d connections, %d s warm-up, %d s measured, %d cores%n",
+        "request %d bytes, response %d bytes, %d connections, warm-up <= %d s, %d s measured, %d cores%n",
         review.getBytes(StandardCharsets.UTF_8).length,
         response.length(),
         connections,
@@ -72,10 +71,15 @@ public final class AdmissionBenchmark {
         seconds,
         Runtime.getRuntime().availableProcessors());
 
-    Map<String, Wrk.Result> results = new LinkedHashMap<>();
+    Map<String, Measured> results = new LinkedHashMap<>();
     try (NginxBaseline nginx = new NginxBaseline(work, cert, key, response)) {
       wrk.run(nginx.port(), connections, 2);
-      results.put("nginx (fixed response)", wrk.run(nginx.port(), connections, seconds));
+      Duration before = nginx.cpu();
+      Wrk.Result mutate = wrk.run(nginx.port(), connections, seconds);
+      Duration cpu = nginx.cpu().minus(before);
+      results.put(
+          "nginx (fixed response)",
+          new Measured(mutate, cpu, wrk.get(nginx.port(), "/healthz", connections, seconds)));
     }
     for (String name : transports) {
       TransportFactory factory =
@@ -101,11 +105,43 @@ public final class AdmissionBenchmark {
               factory,
               Clock.systemUTC())) {
         server.start();
-        wrk.run(server.port(), connections, warmup);
-        results.put("webhook on " + name.trim(), wrk.run(server.port(), connections, seconds));
+        warmUp(wrk, server.port(), connections, warmup, name.trim());
+        Duration before = jvmCpu();
+        Wrk.Result mutate = wrk.run(server.port(), connections, seconds);
+        Duration cpu = jvmCpu().minus(before);
+        results.put(
+            "webhook on " + name.trim(),
+            new Measured(mutate, cpu, wrk.get(server.port(), "/healthz", connections, seconds)));
       }
     }
     print(results);
+  }
+
+  /**
+   * Runs 10 s rounds until one is within 10% of the one before (the JIT has settled), for at most
+   * {@code maxSeconds}.
+   */
+  private static void warmUp(Wrk wrk, int port, int connections, int maxSeconds, String name)
+      throws Exception {
+    double previous = 0;
+    for (int spent = 0; spent < maxSeconds; spent += 10) {
+      double rate = wrk.run(port, connections, 10).requestsPerSecond();
+      System.out.printf(Locale.ROOT, "warm-up %s: %.0f req/s%n", name, rate);
+      if (previous > 0 && Math.abs(rate - previous) <= 0.1 * previous) {
+        return;
+      }
+      previous = rate;
+    }
+  }
+
+  /** POST /mutate results, the server's CPU time during them, and GET /healthz results. */
+  private record Measured(Wrk.Result mutate, Duration cpu, Wrk.Result healthz) {}
+
+  private static Duration jvmCpu() {
+    return Duration.ofNanos(
+        ((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime());
   }
 
   /** The response the webhook gives the fixture; nginx returns exactly this. */
@@ -120,36 +156,44 @@ public final class AdmissionBenchmark {
     return new String(codec.write(decision.response()), StandardCharsets.UTF_8);
   }
 
-  private static void print(Map<String, Wrk.Result> results) {
-    Wrk.Result baseline = results.values().iterator().next();
+  private static void print(Map<String, Measured> results) {
+    Measured baseline = results.values().iterator().next();
     List<String> lines = new ArrayList<>();
     lines.add(
         String.format(
             Locale.ROOT,
-            "%-24s %10s %9s %9s %9s %8s  %s",
-            "server",
+            "%-24s %9s %8s %8s %9s %8s %9s | %9s %8s | %s",
+            "POST /mutate on",
             "req/s",
             "p50 ms",
             "p99 ms",
             "requests",
             "vs nginx",
+            "CPU us/req",
+            "GET req/s",
+            "p99 ms",
             "targets (>= 0.5x nginx, p99 < 5 ms)"));
-    for (Map.Entry<String, Wrk.Result> entry : results.entrySet()) {
-      Wrk.Result r = entry.getValue();
-      double ratio = r.requestsPerSecond() / baseline.requestsPerSecond();
+    for (Map.Entry<String, Measured> entry : results.entrySet()) {
+      Wrk.Result r = entry.getValue().mutate();
+      Wrk.Result probe = entry.getValue().healthz();
+      double ratio = r.requestsPerSecond() / baseline.mutate().requestsPerSecond();
       boolean met = ratio >= 0.5 && r.p99Millis() < 5;
+      String problems = (r.problems() + probe.problems()).trim();
       lines.add(
           String.format(
               Locale.ROOT,
-              "%-24s %10.0f %9.3f %9.3f %9d %7.2fx  %s%s",
+              "%-24s %9.0f %8.3f %8.3f %9d %7.2fx %9.1f | %9.0f %8.3f | %s%s",
               entry.getKey(),
               r.requestsPerSecond(),
               r.p50Millis(),
               r.p99Millis(),
               r.requests(),
               ratio,
-              r == baseline ? "baseline" : met ? "met" : "NOT met",
-              r.problems().isEmpty() ? "" : "  (" + r.problems() + ")"));
+              r.cpuMicrosPerRequest(entry.getValue().cpu()),
+              probe.requestsPerSecond(),
+              probe.p99Millis(),
+              entry.getValue() == baseline ? "baseline" : met ? "met" : "NOT met",
+              problems.isEmpty() ? "" : "  (" + problems + ")"));
     }
     lines.forEach(System.out::println);
   }

@@ -48,6 +48,10 @@ final class NginxBaseline implements AutoCloseable {
             "    ssl_protocols TLSv1.2 TLSv1.3;",
             "    ssl_certificate " + certFile + ";",
             "    ssl_certificate_key " + keyFile + ";",
+            "    location = /healthz {",
+            "      default_type text/plain;",
+            "      return 200 'ok\\n';",
+            "    }",
             "    location = /mutate {",
             "      default_type application/json;",
             "      return 200 '" + response.replace("'", "\\'") + "';",
@@ -75,6 +79,16 @@ final class NginxBaseline implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** CPU time of the master and its workers so far. */
+  java.time.Duration cpu() {
+    java.time.Duration total =
+        process.toHandle().info().totalCpuDuration().orElse(java.time.Duration.ZERO);
+    for (ProcessHandle child : process.toHandle().descendants().toList()) {
+      total = total.plus(child.info().totalCpuDuration().orElse(java.time.Duration.ZERO));
+    }
+    return total;
   }
 
   private void waitForPort() throws Exception {

@@ -25,7 +25,13 @@ final class Wrk {
       double p50Millis,
       double p99Millis,
       long requests,
-      String problems) {}
+      String problems) {
+
+    /** CPU time the server spent per request, given its CPU time over the run. */
+    double cpuMicrosPerRequest(java.time.Duration serverCpu) {
+      return serverCpu.toNanos() / 1000.0 / requests;
+    }
+  }
 
   private final Path script;
 
@@ -43,7 +49,19 @@ final class Wrk {
         StandardCharsets.UTF_8);
   }
 
+  /** POSTs the review to {@code /mutate}. */
   Result run(int port, int connections, int seconds) throws IOException, InterruptedException {
+    return run(port, connections, seconds, true, "/mutate");
+  }
+
+  /** GETs {@code path} (a probe: the transport's and TLS's own cost). */
+  Result get(int port, String path, int connections, int seconds)
+      throws IOException, InterruptedException {
+    return run(port, connections, seconds, false, path);
+  }
+
+  private Result run(int port, int connections, int seconds, boolean post, String path)
+      throws IOException, InterruptedException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -53,10 +71,11 @@ final class Wrk {
                 "-d" + seconds + "s",
                 "--timeout",
                 "5s",
-                "--latency",
-                "-s",
-                script.toString(),
-                "https://127.0.0.1:" + port + "/mutate"));
+                "--latency"));
+    if (post) {
+      command.addAll(List.of("-s", script.toString()));
+    }
+    command.add("https://127.0.0.1:" + port + path);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(seconds + 30L, TimeUnit.SECONDS) || process.exitValue() != 0) {
