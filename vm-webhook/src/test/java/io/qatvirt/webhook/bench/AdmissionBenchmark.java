@@ -36,6 +36,8 @@ import java.util.Map;
  * bench.connections} (16), {@code bench.transports} ({@code jetty,jdk}).
  */
 public final class AdmissionBenchmark {
+  private static final int MIN_WARMUP_SECONDS = 60;
+
   private AdmissionBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -118,8 +120,8 @@ public final class AdmissionBenchmark {
   }
 
   /**
-   * Runs 10 s rounds until one is within 10% of the one before (the JIT has settled), for at most
-   * {@code maxSeconds}.
+   * Runs 10 s rounds until, after at least a minute, one is within 10% of the one before (the JIT
+   * has settled), for at most {@code maxSeconds}.
    */
   private static void warmUp(Wrk wrk, int port, int connections, int maxSeconds, String name)
       throws Exception {
@@ -127,7 +129,7 @@ public final class AdmissionBenchmark {
     for (int spent = 0; spent < maxSeconds; spent += 10) {
       double rate = wrk.run(port, connections, 10).requestsPerSecond();
       System.out.printf(Locale.ROOT, "warm-up %s: %.0f req/s%n", name, rate);
-      if (previous > 0 && Math.abs(rate - previous) <= 0.1 * previous) {
+      if (spent >= MIN_WARMUP_SECONDS && Math.abs(rate - previous) <= 0.1 * previous) {
         return;
       }
       previous = rate;
