@@ -30,7 +30,18 @@ import java.util.Map;
  * Admission throughput and latency over TLS with keep-alive: {@code wrk} with 16 connections POSTs
  * a ~6 KB VMI AdmissionReview (asking for 2 QAT VFs, mutated by the real {@link QatMutator}) to
  * each HTTP server candidate in turn, and to nginx answering a fixed AdmissionReview as the
- * baseline, all on 127.0.0.1 in the same run. Not a test: run it by hand (see the README).
+ * baseline, all on 127.0.0.1 in the same run. Not a test: run it by hand (needs {@code apt-get
+ * install -y wrk nginx-light}), from the checkout's root:
+ *
+ * <pre>
+ * mvn -B -q -pl vm-webhook -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+ * java -cp vm-webhook/target/test-classes:vm-webhook/target/classes:$(cat vm-webhook/target/bench.cp) \
+ *     io.qatvirt.webhook.bench.AdmissionBenchmark
+ * </pre>
+ *
+ * <p>Candidates after the first reuse the JIT's work on the shared admission code: compare them in
+ * both orders ({@code -Dbench.transports=jdk,jetty}) or one per run.
  *
  * <p>System properties: {@code bench.seconds} (10), {@code bench.warmup} (at most 120), {@code
  * bench.connections} (16), {@code bench.transports} ({@code jetty,jdk}).
