@@ -90,7 +90,10 @@ class KubeVirtPermittedDevicesIT {
     stubWatch(events, 60_000);
   }
 
-  /** A watch that stays open for {@code millis}, sending {@code events} first, then ends. */
+  /**
+   * A watch that stays open for {@code millis} (whole seconds), sending {@code events} first, then
+   * ends; the informer then watches again.
+   */
   private void stubWatch(String events, int millis) {
     api.wireMock()
         .stubFor(
@@ -151,7 +154,8 @@ class KubeVirtPermittedDevicesIT {
     api.wireMock()
         .stubFor(listRequest().willReturn(okJson(list(kubevirt("100", "qat.intel.com/generic")))));
     stubWatch(
-        "{\"type\": \"MODIFIED\", \"object\": " + kubevirt("101", "qat.intel.com/cy") + "}\n");
+        "{\"type\": \"MODIFIED\", \"object\": " + kubevirt("101", "qat.intel.com/cy") + "}\n",
+        1_000);
     KubeVirtPermittedDevices devices = start(OnApiUnavailable.DENY);
 
     await("cy permitted", () -> devices.check(CY).equals(PERMIT));
