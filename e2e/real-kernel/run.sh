@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Runs the device plugin against a real Linux kernel: a QEMU guest (TCG, no KVM needed) with an
+# emulated SR-IOV NVMe controller whose VFs stand in for QAT VFs, a real IOMMU, vfio-pci and
+# /dev/vfio. The guest runs e2e/real-kernel/scenarios.sh, which prints one `PASS <name>` or
+# `FAIL <name>: <why>` line per scenario; this script exits 0 only if every scenario passed.
+#
+# Usage: bash e2e/real-kernel/run.sh      (as root on Debian 12; installs what it lacks via apt)
+# Needs: plugin/target/qat-device-plugin.jar and plugin/target/test-classes (mvn -pl plugin package).
+# Environment:
+#   QATVIRT_RK_BUILD    build folder (default: e2e/real-kernel/.cache): kernel, initramfs, logs
+#   QATVIRT_RK_TIMEOUT  hard limit for the guest in seconds (default 240)
+#   QATVIRT_RK_JAVA     java binary the guest runs (default: the host's java 17)
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=${QATVIRT_RK_BUILD:-$here/.cache}
+timeout_s=${QATVIRT_RK_TIMEOUT:-240}
+mkdir -p "$build"
+build=$(cd "$build" && pwd)
+log=$build/serial.log
+scenarios=(unbound-vfs-bound-and-advertised nvme-bound-vfs-rebound hot-removal-and-return vfio-bound-vf-left-untouched)
+
+say() { printf 'real-kernel: %s\n' "$*" >&2; }
+die() {
+  say "ERROR: $*"
+  say "log: $log"
+  exit 2
+}
+ms() { date +%s%3N; }
+t_start=$(ms)
+: >"$log"
+
+# --- 1. Packages -------------------------------------------------------------------------------
+install_missing() {
+  local need=()
+  command -v qemu-system-x86_64 >/dev/null 2>&1 || need+=(qemu-system-x86)
+  dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+  command -v cpio >/dev/null 2>&1 || need+=(cpio)
+  command -v depmod >/dev/null 2>&1 || need+=(kmod)
+  [[ -x /usr/sbin/nvme ]] || need+=(nvme-cli) # the guest puts an NVMe VF's controller online
+  ((${#need[@]})) || return 0
+  [[ $(id -u) == 0 ]] || die "tried to install ${need[*]}, but this is not root: install them with apt-get"
+  say "installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${need[@]}" >>"$build/apt.log" 2>&1 ||
+    { apt-get update >>"$build/apt.log" 2>&1 &&
+      apt-get install -y --no-install-recommends "${need[@]}" >>"$build/apt.log" 2>&1; } ||
+    die "tried to install ${need[*]} from Debian's archive, but apt-get failed (see $build/apt.log)"
+}
+install_missing
+
+# --- 2. The kernel: Debian's own, downloaded once ---------------------------------------------
+kernel_package() {
+  apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'
+}
+pkg=$(kernel_package)
+if [[ -z $pkg ]]; then
+  apt-get update >>"$build/apt.log" 2>&1 || true
+  pkg=$(kernel_package)
+fi
+if [[ -z $pkg ]]; then
+  # No apt metadata: fall back to whatever kernel was cached before.
+  pkg=$(ls "$build"/linux-image-*.deb 2>/dev/null | sed -n 's#.*/\(linux-image-[^_]*\)_.*#\1#p' | tail -1)
+fi
+[[ -n $pkg ]] || die "tried to find the kernel package linux-image-amd64 depends on, but apt-cache knows none (apt-get update failed?)"
+kver=${pkg#linux-image-}
+deb=$(ls "$build/${pkg}"_*.deb 2>/dev/null | tail -1 || true)
+if [[ -z $deb ]]; then
+  say "downloading $pkg"
+  (cd "$build" && apt-get download -o APT::Sandbox::User=root "$pkg" >>"$build/apt.log" 2>&1) ||
+    die "tried to download the kernel package $pkg with apt-get download, but it failed (see $build/apt.log)"
+  deb=$(ls "$build/${pkg}"_*.deb | tail -1)
+fi
+kroot=$build/kernel-$kver
+if [[ ! -f $kroot/.extracted ]]; then
+  rm -rf "$kroot"
+  dpkg -x "$deb" "$kroot" || die "tried to unpack $deb, but dpkg -x failed"
+  depmod -b "$kroot" "$kver" || die "tried to run depmod on $kroot, but it failed"
+  touch "$kroot/.extracted"
+fi
+vmlinuz=$kroot/boot/vmlinuz-$kver
+[[ -f $vmlinuz ]] || die "tried to find $vmlinuz in $deb, but it is not there"
+moddir=$kroot/lib/modules/$kver
+
+# --- 3. Modules in load order, from modules.dep ----------------------------------------------
+# modules.dep lists every module's dependencies, transitively, so that loading them from the
+# last to the first works (what modprobe does); insmod does not resolve anything itself.
+wanted=(virtio_pci 9pnet_virtio 9p nvme vfio_iommu_type1 vfio-pci pci-stub)
+load_order() {
+  local m path line deps d
+  declare -A seen=()
+  for m in "$@"; do
+    line=$(grep -E "/${m//[-_]/[-_]}\\.ko(\\.[a-z]+)?:" "$moddir/modules.dep" || true)
+    if [[ -z $line ]]; then
+      grep -qE "/${m//[-_]/[-_]}\\.ko" "$moddir/modules.builtin" && continue
+      die "tried to find module $m in $moddir/modules.dep, but the kernel $kver has no such module"
+    fi
+    path=${line%%:*}
+    read -ra deps <<<"${line#*:}"
+    for ((d = ${#deps[@]} - 1; d >= 0; d--)); do
+      [[ -n ${seen[${deps[d]}]:-} ]] || { seen[${deps[d]}]=1; echo "${deps[d]}"; }
+    done
+    [[ -n ${seen[$path]:-} ]] || { seen[$path]=1; echo "$path"; }
+  done
+}
+mapfile -t modules < <(load_order "${wanted[@]}")
+
+# --- 4. What the guest runs -------------------------------------------------------------------
+java_bin=${QATVIRT_RK_JAVA:-}
+if [[ -z $java_bin ]]; then
+  for c in /usr/lib/jvm/java-17-openjdk-amd64/bin/java "${JAVA_HOME:-/nonexistent}/bin/java" "$(command -v java || true)"; do
+    [[ -x $c ]] && { java_bin=$(readlink -f "$c"); break; }
+  done
+fi
+[[ -x $java_bin ]] || die "tried to find a java binary for the guest, but found none (set QATVIRT_RK_JAVA)"
+[[ $java_bin != /tmp/* ]] || die "tried to use $java_bin in the guest, but the guest's /tmp is its own: use a JDK outside /tmp"
+jar=$repo/plugin/target/qat-device-plugin.jar
+test_classes=$repo/plugin/target/test-classes
+[[ -f $jar ]] || die "tried to find $jar, but it is not built: run mvn -B -pl plugin -am package -DskipTests"
+
+# --- 5. initramfs -----------------------------------------------------------------------------
+initrd_dir=$build/initramfs
+rm -rf "$initrd_dir"
+mkdir -p "$initrd_dir"/{bin,dev,proc,sys,host,repo,modules,etc}
+cp /bin/busybox "$initrd_dir/bin/busybox"
+cp "$here/guest-init.sh" "$initrd_dir/init"
+cp "$here/scenarios.sh" "$here/guest-lib.sh" "$initrd_dir/"
+chmod +x "$initrd_dir/init" "$initrd_dir/scenarios.sh"
+: >"$initrd_dir/modules/order"
+for m in "${modules[@]}"; do
+  src=$moddir/$m
+  [[ -f $src ]] || die "tried to copy module $src into the initramfs, but it is missing"
+  base=$(basename "$m")
+  case $base in
+    *.ko.xz) xz -dc "$src" >"$initrd_dir/modules/${base%.xz}"; base=${base%.xz} ;;
+    *.ko.zst) zstd -qdc "$src" >"$initrd_dir/modules/${base%.zst}"; base=${base%.zst} ;;
+    *) cp "$src" "$initrd_dir/modules/$base" ;;
+  esac
+  echo "$base" >>"$initrd_dir/modules/order"
+done
+# The guest reads its settings from here (paths as seen inside the chroot into the host's /).
+cat >"$initrd_dir/etc/qatvirt.env" <<EOF
+JAVA=$java_bin
+REPO_IN_CHROOT=/tmp/qatvirt-repo
+KVER=$kver
+EOF
+(cd "$initrd_dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$build/initrd.gz" ||
+  die "tried to pack the initramfs with cpio, but it failed"
+
+# --- 6. Boot ----------------------------------------------------------------------------------
+# q35 with an emulated Intel IOMMU (one IOMMU group per VF), an NVMe controller with SR-IOV
+# (vendor 1b36 device 0010, VFs have the same ids), the host's / and the repository shared
+# read-only. QEMU wants the NVMe subsystem and max_ioqpairs - sriov_vq_flexible >= 2.
+# Two PFs: 0000:01:00.0 and 0000:02:00.0, two VFs each.
+sriov=sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=4,max_ioqpairs=8,msix_qsize=8
+qemu=(qemu-system-x86_64
+  -machine q35,kernel-irqchip=split -cpu max -m 2048 -smp 2
+  -display none -monitor none -serial stdio -no-reboot
+  -kernel "$vmlinuz" -initrd "$build/initrd.gz"
+  -append "console=ttyS0 intel_iommu=on panic=-1 quiet loglevel=3"
+  -device intel-iommu,intremap=on,caching-mode=on
+  -device nvme-subsys,id=subsys0,nqn=subsys0
+  -device pcie-root-port,id=rp1,chassis=1
+  -device nvme,id=nv0,serial=qatvirt0,bus=rp1,subsys=subsys0,$sriov
+  -device nvme-subsys,id=subsys1,nqn=subsys1
+  -device pcie-root-port,id=rp2,chassis=2
+  -device nvme,id=nv1,serial=qatvirt1,bus=rp2,subsys=subsys1,$sriov
+  -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap
+  -virtfs local,path="$repo",mount_tag=repo,security_model=none,readonly=on,multidevs=remap
+)
+say "kernel $kver, ${#modules[@]} modules, guest java $java_bin"
+say "booting the guest (TCG, hard limit ${timeout_s}s); serial log: $log"
+t_boot=$(ms)
+set +e
+timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>"$build/qemu.err" | tee -a "$log"
+rcs=("${PIPESTATUS[@]}")
+set -e
+t_end=$(ms)
+qemu_rc=${rcs[0]}
+
+# --- 7. Verdict -------------------------------------------------------------------------------
+tr -d '\r' <"$log" >"$build/serial.txt"
+failed=0
+if ((qemu_rc == 124 || qemu_rc == 137)); then
+  say "FAIL guest: QEMU did not finish within ${timeout_s}s and was killed"
+  failed=1
+elif ((qemu_rc != 0)); then
+  say "FAIL guest: QEMU exited with $qemu_rc: $(head -c 2000 "$build/qemu.err")"
+  failed=1
+fi
+grep -q '^QATVIRT-GUEST-DONE' "$build/serial.txt" || { say "FAIL guest: the guest never reached the end of its scenarios"; failed=1; }
+for s in "${scenarios[@]}"; do
+  if grep -q "^PASS $s\$" "$build/serial.txt" && ! grep -q "^FAIL $s:" "$build/serial.txt"; then
+    echo "PASS $s"
+  else
+    why=$(grep -m1 "^FAIL $s:" "$build/serial.txt" | cut -d: -f2- || true)
+    echo "FAIL $s:${why:- no result line from the guest}"
+    failed=1
+  fi
+done
+grep '^TIMING ' "$build/serial.txt" || true
+echo "TIMING host-total-ms $((t_end - t_start)) (qemu $((t_end - t_boot)))"
+say "log: $log"
+exit $failed

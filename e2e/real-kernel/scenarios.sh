@@ -1,0 +1,225 @@
+#!/bin/sh
+# The real-kernel scenarios, run by /init in the guest. Two emulated SR-IOV NVMe PFs stand in
+# for QAT PFs (vendor 1b36 device 0010, VFs have the same ids, so the plugin runs with
+# --extra-vf-ids 1b36:0010):
+#   PF A 0000:01:00.0: VFs A1, A2 come up unbound        -> scenario 1, then 3 (hot removal)
+#   PF B 0000:02:00.0: VF B1 bound to vfio-pci by hand   -> scenario 4 (left untouched)
+#                      VF B2 bound to the nvme driver    -> scenario 2 (rebound)
+# One plugin process serves all of them; a fake kubelet (the plugin's test class) registers it
+# and logs every ListAndWatch update; the plugin's probe subcommand asks for an Allocate.
+# Prints STEP/NOTE/TIMING lines and one PASS or FAIL line per scenario.
+. /etc/qatvirt.env
+. /guest-lib.sh
+
+PFA=0000:01:00.0 A1=0000:01:00.1 A2=0000:01:00.2
+PFB=0000:02:00.0 B1=0000:02:00.1 B2=0000:02:00.2
+RESOURCE=qat.intel.com/generic
+ENV_NAME=PCI_RESOURCE_QAT_INTEL_COM_GENERIC
+JAR=$REPO_IN_CHROOT/plugin/target/qat-device-plugin.jar
+TEST_CLASSES=$REPO_IN_CHROOT/plugin/target/test-classes
+KLOG=$CHROOT$OUT/kubelet.log PLOG=$CHROOT$OUT/plugin.log
+mkdir -p "$CHROOT$KDIR" "$CHROOT$OUT"
+
+# --- Reading the fake kubelet's log ------------------------------------------------------------
+# It prints `update <epoch-ms> <resource> <n> devices (<healthy> healthy)`, then one
+# `device <ID> <health> numa=<n>` line per device.
+update_count() { grep -c "^update [0-9]* $RESOURCE " "$KLOG"; }
+
+# The devices of update number $1 (1-based; default: the latest), as "ID health numa=n" lines.
+devices_of_update() {
+  awk -v want="${1:-0}" -v res="$RESOURCE" '
+    /^update / { if ($3 == res) { k++; cur = (want == 0 || k == want); if (cur) c = 0 } else cur = 0; next }
+    /^device / && cur { d[c++] = $2 " " $3 " " $4 }
+    END { for (i = 0; i < c; i++) print d[i] }' "$KLOG"
+}
+time_of_update() { # <n>
+  grep "^update [0-9]* $RESOURCE " "$KLOG" | sed -n "${1}p" | cut -d' ' -f2
+}
+health_in() { # <devices lines> <ID>: Healthy, Unhealthy or absent
+  h=$(echo "$1" | awk -v id="$2" '$1 == id {print $2}')
+  echo "${h:-absent}"
+}
+all_healthy_in_latest() { # <ID>...
+  latest=$(devices_of_update)
+  for id in "$@"; do [ "$(health_in "$latest" "$id")" = Healthy ] || return 1; done
+}
+
+# First update after number $1 in which every ID given is absent or Unhealthy; prints its number.
+first_update_without() { # <after> <ID>...
+  after=$1
+  shift
+  total=$(update_count)
+  i=$((after + 1))
+  while [ "$i" -le "$total" ]; do
+    devs=$(devices_of_update "$i")
+    gone=1
+    for id in "$@"; do [ "$(health_in "$devs" "$id")" = Healthy ] && gone=0; done
+    [ "$gone" = 1 ] && { echo "$i"; return 0; }
+    i=$((i + 1))
+  done
+  return 1
+}
+first_update_with_healthy() { # <after> <ID>...
+  after=$1
+  shift
+  total=$(update_count)
+  i=$((after + 1))
+  while [ "$i" -le "$total" ]; do
+    devs=$(devices_of_update "$i")
+    ok=1
+    for id in "$@"; do [ "$(health_in "$devs" "$id")" = Healthy ] || ok=0; done
+    [ "$ok" = 1 ] && { echo "$i"; return 0; }
+    i=$((i + 1))
+  done
+  return 1
+}
+
+# --- The plugin and its probe ------------------------------------------------------------------
+start_plugin() {
+  jvm -jar "$JAR" --extra-vf-ids 1b36:0010 --kubelet-dir "$KDIR" >"$PLOG" 2>&1 &
+  PLUGIN_PID=$!
+}
+# Asks the plugin for an Allocate of the given IDs (comma-separated), as kubelet would.
+probe_allocate() { # <ids>
+  jvm -jar "$JAR" probe --kubelet-dir "$KDIR" --resource generic --allocate "$1" 2>&1
+}
+# Checks an Allocate answer: a devicespec per VF's group node (which must exist) plus the
+# container node, and the env variable with exactly these addresses.
+check_allocation() { # <answer> <address>...
+  answer=$1
+  shift
+  for vf in "$@"; do
+    node=/dev/vfio/$(group_of "$vf")
+    check "echo \"\$answer\" | grep -q '^devicespec $node $node rw'" "Allocate has no devicespec $node for $vf"
+    check "[ -c $node ]" "$node for $vf is not a character device"
+  done
+  check "echo \"\$answer\" | grep -q '^devicespec /dev/vfio/vfio /dev/vfio/vfio rw'" "Allocate has no devicespec /dev/vfio/vfio"
+  want=$(echo "$@" | tr ' ' '\n' | sort | tr '\n' ',')
+  got=$(echo "$answer" | sed -n "s/^env $ENV_NAME=//p" | tr ',' '\n' | sort | tr '\n' ',')
+  check "[ \"\$got\" = \"\$want\" ]" "Allocate's $ENV_NAME is '${got%,}', expected the addresses '${want%,}'"
+}
+
+# --- Setup: the kernel state each scenario starts from -----------------------------------------
+# The fake kubelet's JVM starts first: it boots while the VFs are made.
+step "fake kubelet on $KDIR/kubelet.sock"
+jvm -cp "$TEST_CLASSES:$JAR" io.qatvirt.plugin.testing.FakeKubelet "$KDIR" >"$KLOG" 2>&1 &
+KUBELET_PID=$!
+
+step "PF A: sriov_drivers_autoprobe=0, sriov_numvfs=2: VFs $A1 $A2 appear unbound"
+echo 0 >"$SYS/$PFA/sriov_drivers_autoprobe"
+echo 2 >"$SYS/$PFA/sriov_numvfs"
+step "PF B: two VFs; $B1 bound to vfio-pci by hand, $B2 to nvme (its secondary controller put online)"
+echo 0 >"$SYS/$PFB/sriov_drivers_autoprobe"
+echo 2 >"$SYS/$PFB/sriov_numvfs"
+online_secondary "$(nvme_dev_of $PFB)" 2 || echo "FAIL setup: could not put $B2's NVMe controller online"
+bind_by_hand "$B2" nvme
+bind_by_hand "$B1" vfio-pci
+wait_for "[ \"\$(cat $SYS/$B2/nvme/*/state 2>/dev/null)\" = live ]" 10 ||
+  echo "FAIL setup: $B2's nvme controller did not come up"
+# As a VF of an older QAT generation comes up: bound to its kernel driver, no override, autoprobe on.
+echo >"$SYS/$B2/driver_override"
+echo 1 >"$SYS/$PFB/sriov_drivers_autoprobe"
+for vf in $A1 $A2 $B1 $B2; do
+  note "$vf driver=$(driver_of $vf) iommu_group=$(group_of $vf) numa_node=$(cat $SYS/$vf/numa_node) override=$(override_of $vf)"
+done
+[ "$(driver_of $A1)$(driver_of $A2)" = nonenone ] || echo "FAIL setup: $A1/$A2 are not unbound"
+[ "$(driver_of $B1)" = vfio-pci ] || echo "FAIL setup: $B1 is not on vfio-pci"
+[ "$(driver_of $B2)" = nvme ] || echo "FAIL setup: $B2 is not on nvme"
+B1_NODE=/dev/vfio/$(group_of $B1)
+B1_BEFORE="link=$(readlink $SYS/$B1/driver) override=$(override_of $B1) node=$(node_identity $B1_NODE)"
+
+wait_for "grep -q '^listening' $KLOG" 60 || echo "FAIL setup: the fake kubelet did not start: $(tail -5 $KLOG)"
+
+# --- Start the plugin --------------------------------------------------------------------------
+step "plugin: java -jar qat-device-plugin.jar --extra-vf-ids 1b36:0010 --kubelet-dir $KDIR"
+t_plugin=$(now_ms)
+start_plugin
+wait_for "grep -q '^register $RESOURCE ' $KLOG" 60
+wait_for "[ \$(update_count) -ge 1 ]" 30
+t_first=$(time_of_update 1)
+[ -n "$t_first" ] && echo "TIMING plugin-start-to-first-list-ms $((t_first - t_plugin)) (registration, then ListAndWatch's first device list)"
+wait_for "all_healthy_in_latest $A1 $A2 $B1 $B2" 30
+step "kubelet's view after start:"
+devices_of_update | sed 's/^/  /'
+grep -iE "bound|bind" "$PLOG" | sed 's/^/  plugin| /'
+
+step "Allocate $A1,$A2,$B2 through the plugin's socket"
+ALLOC=$(probe_allocate "$A1,$A2,$B2")
+echo "$ALLOC" | sed 's/^/  probe| /'
+
+# --- Scenario 1 ---------------------------------------------------------------------------------
+# VFs that came up unbound: the plugin binds them to vfio-pci, advertises them Healthy with their
+# sysfs NUMA node, and Allocate names their real /dev/vfio/<group> nodes and addresses.
+latest=$(devices_of_update)
+for vf in $A1 $A2; do
+  check "[ \"\$(driver_of $vf)\" = vfio-pci ]" "$vf is bound to $(driver_of $vf), not vfio-pci"
+  check "[ -c /dev/vfio/$(group_of $vf) ]" "/dev/vfio/$(group_of $vf) of $vf does not exist"
+  check "[ \"\$(health_in \"\$latest\" $vf)\" = Healthy ]" "kubelet sees $vf as $(health_in "$latest" $vf)"
+  numa=$(cat $SYS/$vf/numa_node)
+  [ "$numa" -lt 0 ] && numa=none
+  check "echo \"\$latest\" | grep -q '^$vf Healthy numa=$numa\$'" "kubelet sees $vf with $(echo "$latest" | grep "^$vf "), expected numa=$numa"
+done
+check_allocation "$ALLOC" $A1 $A2 $B2
+report unbound-vfs-bound-and-advertised
+
+# --- Scenario 2 ---------------------------------------------------------------------------------
+# A VF that came up on another kernel driver (nvme, a live controller): the plugin unbinds it
+# and binds it to vfio-pci.
+check "[ \"\$(driver_of $B2)\" = vfio-pci ]" "$B2 is bound to $(driver_of $B2), not vfio-pci"
+check "[ ! -e $SYS/$B2/nvme ]" "$B2 still has an nvme controller"
+check "[ \"\$(health_in \"\$latest\" $B2)\" = Healthy ]" "kubelet sees $B2 as $(health_in "$latest" $B2)"
+check "[ -c /dev/vfio/$(group_of $B2) ]" "/dev/vfio/$(group_of $B2) of $B2 does not exist"
+report nvme-bound-vfs-rebound
+
+# --- Scenario 4 ---------------------------------------------------------------------------------
+# A VF already on vfio-pci (a VM may be using it) is advertised but never unbound or rebound:
+# its driver link, driver_override and /dev/vfio node (inode, ctime, device number) are as before.
+B1_AFTER="link=$(readlink $SYS/$B1/driver) override=$(override_of $B1) node=$(node_identity $B1_NODE)"
+note "$B1 before: $B1_BEFORE"
+note "$B1 after:  $B1_AFTER"
+check "[ \"\$B1_AFTER\" = \"\$B1_BEFORE\" ]" "$B1 changed: before '$B1_BEFORE', after '$B1_AFTER'"
+check "[ \"\$(health_in \"\$latest\" $B1)\" = Healthy ]" "kubelet sees $B1 as $(health_in "$latest" $B1)"
+report vfio-bound-vf-left-untouched
+
+# --- Scenario 3 ---------------------------------------------------------------------------------
+# Hot removal: sriov_numvfs=0 on PF A while the plugin runs. Kubelet must see A1 and A2 go
+# (removed or Unhealthy) while B1 and B2 stay Healthy; then sriov_numvfs=2 and they come back
+# (unbound: autoprobe is off on PF A) and the plugin binds them again.
+before=$(update_count)
+t_remove=$(now_ms)
+echo 0 >"$SYS/$PFA/sriov_numvfs"
+t_removed=$(now_ms)
+note "sriov_numvfs=0 took $((t_removed - t_remove)) ms in the kernel"
+if wait_for "first_update_without $before $A1 $A2 >/dev/null" 10; then
+  n=$(first_update_without "$before" $A1 $A2)
+  t_update=$(time_of_update "$n")
+  echo "TIMING removal-to-update-ms $((t_update - t_remove)) (from the write to sriov_numvfs; $((t_update - t_removed)) from its return; promise 200)"
+  devs=$(devices_of_update "$n")
+  check "[ \"\$(health_in \"\$devs\" $B1)\$(health_in \"\$devs\" $B2)\" = HealthyHealthy ]" "B1/B2 not Healthy after A's removal"
+else
+  check false "kubelet never saw $A1 and $A2 go within 10 s of sriov_numvfs=0"
+fi
+before=$(update_count)
+t_add=$(now_ms)
+echo 2 >"$SYS/$PFA/sriov_numvfs"
+if wait_for "first_update_with_healthy $before $A1 $A2 >/dev/null" 30; then
+  n=$(first_update_with_healthy "$before" $A1 $A2)
+  echo "TIMING return-to-healthy-update-ms $(($(time_of_update "$n") - t_add)) (sriov_numvfs=2 to both VFs Healthy again, bind included)"
+  for vf in $A1 $A2; do
+    check "[ \"\$(driver_of $vf)\" = vfio-pci ]" "returned $vf is bound to $(driver_of $vf)"
+    check "[ -c /dev/vfio/$(group_of $vf) ]" "/dev/vfio/$(group_of $vf) of returned $vf does not exist"
+  done
+else
+  check false "kubelet never saw $A1 and $A2 Healthy again within 30 s of sriov_numvfs=2 (latest: $(devices_of_update | tr '\n' ' '))"
+fi
+report hot-removal-and-return
+
+# --- Timings from the plugin's own log and the end -------------------------------------------
+grep -iE "bound .* in [0-9]+" "$PLOG" | sed 's/^/TIMING bind: /'
+kill "$PLUGIN_PID" 2>/dev/null
+wait_for "! kill -0 $PLUGIN_PID 2>/dev/null" 10 || note "the plugin did not stop within 10 s of SIGTERM"
+kill "$KUBELET_PID" 2>/dev/null
+echo "----- plugin log (last 80 lines)"
+tail -n 80 "$PLOG" | sed 's/^/plugin| /'
+echo "----- fake kubelet log (last 60 lines)"
+tail -n 60 "$KLOG" | sed 's/^/kubelet| /'
