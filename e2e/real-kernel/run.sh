@@ -10,6 +10,7 @@
 #   QATVIRT_RK_BUILD    build folder (default: e2e/real-kernel/.cache): kernel, initramfs, logs
 #   QATVIRT_RK_TIMEOUT  hard limit for the guest in seconds (default 240)
 #   QATVIRT_RK_JAVA     java binary the guest runs (default: the host's java 17)
+#   QATVIRT_RK_SCENARIOS  guest script to run instead of scenarios.sh (for debugging)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -125,7 +126,8 @@ rm -rf "$initrd_dir"
 mkdir -p "$initrd_dir"/{bin,dev,proc,sys,host,repo,modules,etc}
 cp /bin/busybox "$initrd_dir/bin/busybox"
 cp "$here/guest-init.sh" "$initrd_dir/init"
-cp "$here/scenarios.sh" "$here/guest-lib.sh" "$initrd_dir/"
+cp "$here/guest-lib.sh" "$initrd_dir/"
+cp "${QATVIRT_RK_SCENARIOS:-$here/scenarios.sh}" "$initrd_dir/scenarios.sh"
 chmod +x "$initrd_dir/init" "$initrd_dir/scenarios.sh"
 : >"$initrd_dir/modules/order"
 for m in "${modules[@]}"; do

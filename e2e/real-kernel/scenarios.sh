@@ -5,8 +5,8 @@
 #   PF A 0000:01:00.0: VFs A1, A2 come up unbound        -> scenario 1, then 3 (hot removal)
 #   PF B 0000:02:00.0: VF B1 bound to vfio-pci by hand   -> scenario 4 (left untouched)
 #                      VF B2 bound to the nvme driver    -> scenario 2 (rebound)
-# One plugin process serves all of them; a fake kubelet (the plugin's test class) registers it
-# and logs every ListAndWatch update; the plugin's probe subcommand asks for an Allocate.
+# One plugin process serves all of them; a kubelet stand-in over a real Unix socket registers it
+# and logs every ListAndWatch update and sends Allocate on request (GuestKubelet, a test class).
 # Prints STEP/NOTE/TIMING lines and one PASS or FAIL line per scenario.
 . /etc/qatvirt.env
 . /guest-lib.sh
@@ -79,9 +79,14 @@ start_plugin() {
   jvm -jar "$JAR" --extra-vf-ids 1b36:0010 --kubelet-dir "$KDIR" >"$PLOG" 2>&1 &
   PLUGIN_PID=$!
 }
-# Asks the plugin for an Allocate of the given IDs (comma-separated), as kubelet would.
-probe_allocate() { # <ids>
-  jvm -jar "$JAR" probe --kubelet-dir "$KDIR" --resource generic --allocate "$1" 2>&1
+# Asks the plugin for an Allocate of the given IDs (comma-separated) for one container, through
+# the kubelet stand-in; prints its devicespec and env lines.
+kubelet_allocate() { # <ids>
+  endpoint=$(awk -v res="$RESOURCE" '$1 == "register" && $3 == res {e = $4} END {print e}' "$KLOG")
+  from=$(($(wc -l <"$KLOG") + 1))
+  echo "allocate $endpoint $1" >&3
+  wait_for "tail -n +$from $KLOG | grep -qE '^allocate(d|-failed) '" 60
+  tail -n +"$from" "$KLOG" | grep -E '^(devicespec|env|allocated|allocate-failed) '
 }
 # Checks an Allocate answer: a devicespec per VF's group node (which must exist) plus the
 # container node, and the env variable with exactly these addresses.
@@ -99,11 +104,31 @@ check_allocation() { # <answer> <address>...
   check "[ \"\$got\" = \"\$want\" ]" "Allocate's $ENV_NAME is '${got%,}', expected the addresses '${want%,}'"
 }
 
+# Ends the run early when there is nothing left to test: every scenario FAILs with the reason.
+abort_all() { # <reason>
+  for s in unbound-vfs-bound-and-advertised nvme-bound-vfs-rebound vfio-bound-vf-left-untouched hot-removal-and-return; do
+    echo "FAIL $s: $1"
+  done
+  dump_logs
+  exit 1
+}
+dump_logs() {
+  echo "----- plugin log (last 80 lines)"
+  tail -n 80 "$PLOG" 2>/dev/null | sed 's/^/plugin| /'
+  echo "----- fake kubelet log (last 60 lines)"
+  tail -n 60 "$KLOG" 2>/dev/null | sed 's/^/kubelet| /'
+}
+
 # --- Setup: the kernel state each scenario starts from -----------------------------------------
 # The fake kubelet's JVM starts first: it boots while the VFs are made.
 step "fake kubelet on $KDIR/kubelet.sock"
-jvm -cp "$TEST_CLASSES:$JAR" io.qatvirt.plugin.testing.FakeKubelet "$KDIR" >"$KLOG" 2>&1 &
+# It reads Allocate commands from a FIFO that this shell holds open on fd 3.
+t_kubelet=$(now_ms)
+mkfifo "$CHROOT$OUT/kubelet.cmd"
+jvm -cp "$TEST_CLASSES:$JAR" io.qatvirt.plugin.realkernel.GuestKubelet "$KDIR" \
+  <"$CHROOT$OUT/kubelet.cmd" >"$KLOG" 2>&1 &
 KUBELET_PID=$!
+exec 3>"$CHROOT$OUT/kubelet.cmd"
 
 step "PF A: sriov_drivers_autoprobe=0, sriov_numvfs=2: VFs $A1 $A2 appear unbound"
 echo 0 >"$SYS/$PFA/sriov_drivers_autoprobe"
@@ -128,24 +153,30 @@ done
 B1_NODE=/dev/vfio/$(group_of $B1)
 B1_BEFORE="link=$(readlink $SYS/$B1/driver) override=$(override_of $B1) node=$(node_identity $B1_NODE)"
 
-wait_for "grep -q '^listening' $KLOG" 60 || echo "FAIL setup: the fake kubelet did not start: $(tail -5 $KLOG)"
+wait_for "grep -q '^listening' $KLOG" 90 && echo "TIMING fake-kubelet-ready-ms $(($(now_ms) - t_kubelet)) (JVM start to listening, while the VFs were made)" || abort_all "the fake kubelet did not start: $(tail -5 "$KLOG" | tr '\n' ' ')"
 
 # --- Start the plugin --------------------------------------------------------------------------
 step "plugin: java -jar qat-device-plugin.jar --extra-vf-ids 1b36:0010 --kubelet-dir $KDIR"
 t_plugin=$(now_ms)
 start_plugin
-wait_for "grep -q '^register $RESOURCE ' $KLOG" 60
-wait_for "[ \$(update_count) -ge 1 ]" 30
+plugin_alive() { kill -0 "$PLUGIN_PID" 2>/dev/null; }
+wait_for "grep -q '^register [0-9]* $RESOURCE ' $KLOG || ! plugin_alive" 90
+if ! grep -q "^register [0-9]* $RESOURCE " "$KLOG"; then
+  abort_all "the plugin did not register $RESOURCE with the fake kubelet (alive: $(plugin_alive && echo yes || echo no)): $(tail -5 "$PLOG" | tr '\n' ' ')"
+fi
+wait_for "[ \$(update_count) -ge 1 ] || ! plugin_alive" 30
+t_register=$(awk -v res="$RESOURCE" '$1 == "register" && $3 == res {print $2; exit}' "$KLOG")
+echo "TIMING plugin-start-to-registration-ms $((t_register - t_plugin)) (JVM start, scan, bind, serve, Register)"
 t_first=$(time_of_update 1)
-[ -n "$t_first" ] && echo "TIMING plugin-start-to-first-list-ms $((t_first - t_plugin)) (registration, then ListAndWatch's first device list)"
-wait_for "all_healthy_in_latest $A1 $A2 $B1 $B2" 30
+[ -n "$t_first" ] && echo "TIMING plugin-start-to-first-list-ms $((t_first - t_plugin)) (then kubelet's ListAndWatch's first device list)"
+wait_for "all_healthy_in_latest $A1 $A2 $B1 $B2 || ! plugin_alive" 30
 step "kubelet's view after start:"
 devices_of_update | sed 's/^/  /'
 grep -iE "bound|bind" "$PLOG" | sed 's/^/  plugin| /'
 
 step "Allocate $A1,$A2,$B2 through the plugin's socket"
-ALLOC=$(probe_allocate "$A1,$A2,$B2")
-echo "$ALLOC" | sed 's/^/  probe| /'
+ALLOC=$(kubelet_allocate "$A1,$A2,$B2")
+echo "$ALLOC" | sed 's/^/  kubelet| /'
 
 # --- Scenario 1 ---------------------------------------------------------------------------------
 # VFs that came up unbound: the plugin binds them to vfio-pci, advertises them Healthy with their
@@ -218,8 +249,6 @@ report hot-removal-and-return
 grep -iE "bound .* in [0-9]+" "$PLOG" | sed 's/^/TIMING bind: /'
 kill "$PLUGIN_PID" 2>/dev/null
 wait_for "! kill -0 $PLUGIN_PID 2>/dev/null" 10 || note "the plugin did not stop within 10 s of SIGTERM"
-kill "$KUBELET_PID" 2>/dev/null
-echo "----- plugin log (last 80 lines)"
-tail -n 80 "$PLOG" | sed 's/^/plugin| /'
-echo "----- fake kubelet log (last 60 lines)"
-tail -n 60 "$KLOG" | sed 's/^/kubelet| /'
+exec 3>&-
+wait_for "! kill -0 $KUBELET_PID 2>/dev/null" 10 || kill "$KUBELET_PID" 2>/dev/null
+dump_logs
