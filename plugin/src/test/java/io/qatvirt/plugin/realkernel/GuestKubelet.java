@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.realkernel;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.qatvirt.plugin.api.v1beta1.AllocateRequest;
@@ -7,6 +8,7 @@ import io.qatvirt.plugin.api.v1beta1.AllocateResponse;
 import io.qatvirt.plugin.api.v1beta1.ContainerAllocateRequest;
 import io.qatvirt.plugin.api.v1beta1.ContainerAllocateResponse;
 import io.qatvirt.plugin.api.v1beta1.Device;
+import io.qatvirt.plugin.api.v1beta1.DevicePluginGrpc;
 import io.qatvirt.plugin.api.v1beta1.DeviceSpec;
 import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import io.qatvirt.plugin.testing.FakeKubelet;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The kubelet stand-in of the real-kernel guest (e2e/real-kernel/scenarios.sh): the plugin's {@link
@@ -64,7 +67,7 @@ final class GuestKubelet {
       for (String line = commands.readLine(); line != null; line = commands.readLine()) {
         String[] words = line.trim().split("\\s+");
         if (words.length == 3 && words[0].equals("allocate")) {
-          print(out, allocate(kubelet, words[1], List.of(words[2].split(","))));
+          print(out, allocate(transport, kubelet, words[1], List.of(words[2].split(","))));
         } else if (!line.isBlank()) {
           print(out, List.of("unknown-command " + line));
         }
@@ -91,14 +94,20 @@ final class GuestKubelet {
     return lines;
   }
 
-  private static List<String> allocate(FakeKubelet kubelet, String endpoint, List<String> ids) {
+  /** Allocate over a channel of its own: the fake kubelet replaces its own on every Register. */
+  private static List<String> allocate(
+      UnixSocketTransport transport, FakeKubelet kubelet, String endpoint, List<String> ids) {
     AllocateRequest request =
         AllocateRequest.newBuilder()
             .addContainerRequests(ContainerAllocateRequest.newBuilder().addAllDevicesIds(ids))
             .build();
     List<String> lines = new ArrayList<>();
+    ManagedChannel channel = transport.dial(kubelet.socket().resolveSibling(endpoint));
     try {
-      AllocateResponse response = kubelet.plugin(endpoint).allocate(request);
+      AllocateResponse response =
+          DevicePluginGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(60, TimeUnit.SECONDS)
+              .allocate(request);
       for (ContainerAllocateResponse container : response.getContainerResponsesList()) {
         for (DeviceSpec spec : container.getDevicesList()) {
           lines.add(
@@ -114,6 +123,8 @@ final class GuestKubelet {
       lines.add("allocated " + endpoint);
     } catch (StatusRuntimeException e) {
       lines.add("allocate-failed " + endpoint + " " + e.getStatus());
+    } finally {
+      channel.shutdownNow();
     }
     return lines;
   }
