@@ -7,6 +7,7 @@ export PATH=/bin HOME=/
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+mkdir -p /tmp
 # Kernel messages stay in dmesg, not in the middle of our PASS/FAIL lines on the console.
 echo 1 >/proc/sys/kernel/printk
 read -r uptime _ </proc/uptime
@@ -32,22 +33,24 @@ done </modules/order
 ip link set lo up
 
 # The host's / (the JDK) and the repository (the plugin jar), read-only. The chroot gets the
-# guest's own /proc, /sys and /dev (the real kernel under test) and a fresh /tmp; the
-# repository is mounted inside that /tmp, since the tmpfs would hide a checkout under the
-# host's /tmp.
+# guest's own /proc, /sys and /dev (the real kernel under test) and a fresh /tmp. The
+# repository has its own share: a checkout under the host's /tmp would be hidden by that tmpfs.
 opts=trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose
 mount -t 9p -o "$opts" host /host || { echo "FAIL guest: tried to mount the host's / over 9p, but it failed"; finish 1; }
 mount -t proc proc /host/proc
 mount -t sysfs sysfs /host/sys
 mount -t devtmpfs devtmpfs /host/dev
 mount -t tmpfs -o mode=1777 tmpfs /host/tmp
-mkdir -p /host/dev/shm /host/tmp/qatvirt-repo
+mkdir -p /host/dev/shm
 mount -t tmpfs tmpfs /host/dev/shm
-mount -t 9p -o "$opts" repo "/host$REPO_IN_CHROOT" ||
-  { echo "FAIL guest: tried to mount the repository over 9p, but it failed"; finish 1; }
+# The repository goes where the host has it (the class-data archives name its jars by path).
+mkdir -p "/host$REPO" 2>/dev/null
+mount -t 9p -o "$opts" repo "/host$REPO" ||
+  { echo "FAIL guest: tried to mount the repository over 9p at $REPO, but it failed"; finish 1; }
+cp -r /cds /host/tmp/cds
 
-# The scenarios get 200 s; the host kills QEMU later than that, so this power-off always comes first.
-timeout 200 sh /scenarios.sh
+# The scenarios get 25 s less than the host gives QEMU, so this power-off always comes first.
+timeout "$SCENARIO_LIMIT_S" sh /scenarios.sh
 rc=$?
-[ "$rc" = 143 ] && echo "FAIL guest: the scenarios did not finish within 200 s"
+[ "$rc" = 143 ] && echo "FAIL guest: the scenarios did not finish within $SCENARIO_LIMIT_S s"
 finish "$rc"

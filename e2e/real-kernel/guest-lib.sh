@@ -9,10 +9,14 @@ OUT=/tmp/qatvirt-e2e       # logs of the JVMs, as the chroot sees it
 # Current time in epoch milliseconds (busybox date has no %N; the host's coreutils date does).
 now_ms() { chroot "$CHROOT" /usr/bin/date +%s%3N; }
 
-# Runs the host's JVM in the chroot, tuned for a short-lived run under TCG.
-jvm() {
-  chroot "$CHROOT" "$JAVA" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k \
-    -Xmx192m -Dorg.slf4j.simpleLogger.showDateTime=true \
+# Runs the host's JVM in the chroot with the flags run.sh chose (tuned for a short run under
+# TCG) and the class-data archive dumped on the host for this command, if there is one.
+jvm() { # <archive name: plugin|kubelet> <java args>...
+  cds=/tmp/cds/$1.jsa
+  shift
+  [ -f "$CHROOT$cds" ] && set -- -XX:SharedArchiveFile="$cds" "$@"
+  # shellcheck disable=SC2086
+  chroot "$CHROOT" "$JAVA" $JVM_FLAGS -Dorg.slf4j.simpleLogger.showDateTime=true \
     -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS "$@"
 }
 
@@ -73,3 +77,27 @@ nvme_dev_of() { echo "/dev/$(ls "$SYS/$1/nvme" 2>/dev/null | head -1)"; }
 
 # Identity of a device node: inode, change time and device number; changes if it was recreated.
 node_identity() { stat -c '%i %Z %t:%T' "$1" 2>/dev/null || echo missing; }
+
+# Guest uptime in milliseconds (10 ms steps), read without starting a process.
+uptime_ms() {
+  read -r up _ </proc/uptime
+  frac=${up#*.} # always two digits; "1$frac - 100" keeps 08 from reading as octal
+  echo $((${up%.*} * 1000 + (1$frac - 100) * 10))
+}
+# Epoch ms minus uptime ms, to turn uptime stamps into the JVMs' clock (error: half a date exec).
+epoch_offset_ms() {
+  u1=$(uptime_ms)
+  e=$(now_ms)
+  u2=$(uptime_ms)
+  echo $((e - (u1 + u2) / 2))
+}
+# Prints the uptime (ms) at which none of the given files exists any more, polling every 2 ms.
+stamp_when_gone() { # <file>...
+  while :; do
+    left=0
+    for f in "$@"; do [ -e "$f" ] && left=1; done
+    [ "$left" = 0 ] && break
+    usleep 2000
+  done
+  uptime_ms
+}

@@ -5,7 +5,7 @@
 # `FAIL <name>: <why>` line per scenario; this script exits 0 only if every scenario passed.
 #
 # Usage: bash e2e/real-kernel/run.sh      (as root on Debian 12; installs what it lacks via apt)
-# Needs: plugin/target/qat-device-plugin.jar and plugin/target/test-classes (mvn -pl plugin package).
+# Needs: plugin/target/qat-device-plugin.jar and the plugin's tests jar (mvn -pl plugin -am package).
 # Environment:
 #   QATVIRT_RK_BUILD    build folder (default: e2e/real-kernel/.cache): kernel, initramfs, logs
 #   QATVIRT_RK_TIMEOUT  hard limit for the guest in seconds (default 240)
@@ -117,13 +117,70 @@ fi
 [[ -x $java_bin ]] || die "tried to find a java binary for the guest, but found none (set QATVIRT_RK_JAVA)"
 [[ $java_bin != /tmp/* ]] || die "tried to use $java_bin in the guest, but the guest's /tmp is its own: use a JDK outside /tmp"
 jar=$repo/plugin/target/qat-device-plugin.jar
-test_classes=$repo/plugin/target/test-classes
-[[ -f $jar ]] || die "tried to find $jar, but it is not built: run mvn -B -pl plugin -am package -DskipTests"
+tests_jar=$(ls "$repo"/plugin/target/qat-device-plugin-*-tests.jar 2>/dev/null | head -1 || true)
+[[ -f $jar && -f $tests_jar ]] ||
+  die "tried to find $jar and the plugin's tests jar, but they are not built: run mvn -B -pl plugin -am package -DskipTests"
+# JVM flags of every JVM in the guest (and of the class-data dumps below, which must match).
+jvm_flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -Xss512k -Xmx192m"
+
+# --- 4b. Class-data sharing archives ----------------------------------------------------------
+# Under emulation a JVM spends most of its start loading and verifying classes. A dynamic CDS
+# archive, dumped here on the host from the same jars at the same paths (the guest mounts the
+# repository where the host has it), roughly halves that. Dumped by a short run of the kubelet
+# stand-in and the plugin against a one-VF sysfs tree laid out like the kernel's (see
+# qat-sysfs.md); cached until the jars or the JDK change.
+cds=$build/cds
+cds_key="$(cksum <"$here/run.sh") $(cksum <"$jar") $(cksum <"$tests_jar") $java_bin $("$java_bin" -version 2>&1 | head -1) $jvm_flags"
+dump_cds() {
+  rm -rf "$cds"
+  mkdir -p "$cds"/{kubelet,dev/vfio} "$cds"/sys/{bus/pci/drivers/vfio-pci,kernel/iommu_groups/42/devices}
+  local vf=0000:3d:01.1 dev=$cds/sys/devices/pci0000:3d/0000:3d:01.1
+  mkdir -p "$dev" "$cds/sys/bus/pci/devices"
+  printf '0x1b36\n' >"$dev/vendor"
+  printf '0x0010\n' >"$dev/device"
+  printf '0x010802\n' >"$dev/class"
+  printf '0\n' >"$dev/numa_node"
+  printf 'vfio-pci\n' >"$dev/driver_override"
+  printf 'DRIVER=vfio-pci\nPCI_ID=1B36:0010\nPCI_SLOT_NAME=%s\n' "$vf" >"$dev/uevent"
+  ln -s "../../../bus/pci/drivers/vfio-pci" "$dev/driver"
+  ln -s "../../../kernel/iommu_groups/42" "$dev/iommu_group"
+  ln -s "../../../devices/pci0000:3d/$vf" "$cds/sys/bus/pci/devices/$vf"
+  ln -s "../../../../devices/pci0000:3d/$vf" "$cds/sys/kernel/iommu_groups/42/devices/$vf"
+  ln -s "../../../../devices/pci0000:3d/$vf" "$cds/sys/bus/pci/drivers/vfio-pci/$vf"
+  : >"$cds/dev/vfio/42"
+  : >"$cds/dev/vfio/vfio"
+  mkfifo "$cds/kubelet.cmd"
+  # shellcheck disable=SC2086
+  "$java_bin" $jvm_flags -Xlog:disable -XX:ArchiveClassesAtExit="$cds/kubelet.jsa" -cp "$tests_jar:$jar" \
+    io.qatvirt.plugin.realkernel.GuestKubelet "$cds/kubelet" <"$cds/kubelet.cmd" >"$cds/kubelet.log" 2>&1 &
+  local kubelet=$! plugin i
+  exec 7>"$cds/kubelet.cmd"
+  for ((i = 0; i < 600; i++)); do grep -q '^listening' "$cds/kubelet.log" && break; sleep 0.1; done
+  # shellcheck disable=SC2086
+  "$java_bin" $jvm_flags -Xlog:disable -XX:ArchiveClassesAtExit="$cds/plugin.jsa" -jar "$jar" --no-bind \
+    --extra-vf-ids 1b36:0010 \
+    --sysfs-root "$cds/sys" --dev-root "$cds/dev" --kubelet-dir "$cds/kubelet" >"$cds/plugin.log" 2>&1 &
+  plugin=$!
+  for ((i = 0; i < 600; i++)); do grep -q '^update' "$cds/kubelet.log" && break; sleep 0.1; done
+  echo "allocate qat.intel.com-generic.sock $vf" >&7
+  for ((i = 0; i < 300; i++)); do grep -qE '^allocate(d|-failed)' "$cds/kubelet.log" && break; sleep 0.1; done
+  kill -TERM "$plugin" 2>/dev/null || true
+  wait "$plugin" || true
+  exec 7>&-
+  wait "$kubelet" || true
+  grep -q '^allocated' "$cds/kubelet.log" ||
+    say "note: the class-data dump run did not get as far as Allocate (see $cds/*.log); the archives cover less"
+  echo "$cds_key" >"$cds/key"
+}
+if [[ ! -f $cds/key || $(cat "$cds/key") != "$cds_key" ]]; then
+  say "dumping class-data sharing archives for the guest's JVMs"
+  dump_cds
+fi
 
 # --- 5. initramfs -----------------------------------------------------------------------------
 initrd_dir=$build/initramfs
 rm -rf "$initrd_dir"
-mkdir -p "$initrd_dir"/{bin,dev,proc,sys,host,repo,modules,etc}
+mkdir -p "$initrd_dir"/{bin,dev,proc,sys,host,modules,etc}
 cp /bin/busybox "$initrd_dir/bin/busybox"
 cp "$here/guest-init.sh" "$initrd_dir/init"
 cp "$here/guest-lib.sh" "$initrd_dir/"
@@ -142,10 +199,16 @@ for m in "${modules[@]}"; do
   echo "$base" >>"$initrd_dir/modules/order"
 done
 # The guest reads its settings from here (paths as seen inside the chroot into the host's /).
+mkdir -p "$initrd_dir/cds"
+cp "$cds"/*.jsa "$initrd_dir/cds/" 2>/dev/null || say "note: no class-data archives; the guest's JVMs start slower"
 cat >"$initrd_dir/etc/qatvirt.env" <<EOF
-JAVA=$java_bin
-REPO_IN_CHROOT=/tmp/qatvirt-repo
-KVER=$kver
+JAVA='$java_bin'
+JVM_FLAGS='$jvm_flags'
+REPO='$repo'
+JAR='$jar'
+TESTS_JAR='$tests_jar'
+KVER='$kver'
+SCENARIO_LIMIT_S=$((timeout_s - 25))
 EOF
 (cd "$initrd_dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$build/initrd.gz" ||
   die "tried to pack the initramfs with cpio, but it failed"
