@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * What e2e/real-kernel/run.sh printed, read back: one {@code PASS <name>} or {@code FAIL <name>:
- * <why>} line per scenario, {@code TIMING ...} lines, and its exit code.
+ * <why>} line per scenario, {@code TIMING ...} lines (the script repeats the guest's in its
+ * summary; each is kept once), and its exit code.
  */
 record ScenarioReport(
     Map<String, Optional<String>> outcomes, List<String> timings, int exitCode, String output) {
@@ -34,7 +35,7 @@ record ScenarioReport(
         String name = colon < 0 ? line.substring(5).trim() : line.substring(5, colon).trim();
         String why = colon < 0 ? "(no reason given)" : line.substring(colon + 1).trim();
         outcomes.put(name, Optional.of(why));
-      } else if (line.startsWith("TIMING ")) {
+      } else if (line.startsWith("TIMING ") && !timings.contains(line.substring(7))) {
         timings.add(line.substring(7));
       }
     }

@@ -16,11 +16,12 @@ class ScenarioReportTest {
       PASS nvme-bound-vfs-rebound
       PASS hot-removal-and-return
       PASS vfio-bound-vf-left-untouched
+      TIMING boot-to-init-s 2.59
       TIMING host-total-ms 61234 (qemu 55000)
       """;
 
   @Test
-  void aRunWhereEveryScenarioPassedHasNoProblems() {
+  void aRunWhereEveryScenarioPassedHasNoProblemsAndEachTimingOnce() {
     ScenarioReport report = ScenarioReport.parse(ALL_PASS, 0);
 
     assertEquals(List.of(), report.problems());
