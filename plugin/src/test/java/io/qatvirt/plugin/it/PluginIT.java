@@ -84,7 +84,7 @@ class PluginIT {
                 kubeletDir,
                 AllocationPolicy.BALANCED,
                 Duration.ofHours(1),
-                OptionalInt.empty(),
+                OptionalInt.of(0),
                 "127.0.0.1"),
             node.kernel());
   }
@@ -216,6 +216,39 @@ class PluginIT {
     assertTrue(Files.exists(kubeletDir.resolve("qat.intel.com-cy.sock")));
     assertTrue(Files.exists(kubeletDir.resolve("qat.intel.com-dc.sock")));
     assertEquals("0000:6b:00.1=Healthy@0 0000:6b:00.2=Healthy@0", describe(latest(CY)));
+  }
+
+  @Test
+  void servesMetricsOfDevicesRegistrationsAllocationsAndBinds() throws Exception {
+    kubelet.awaitRegistrations(2, WAIT);
+    kubelet
+        .plugin("qat.intel.com-cy.sock")
+        .allocate(
+            AllocateRequest.newBuilder()
+                .addContainerRequests(
+                    ContainerAllocateRequest.newBuilder().addDevicesIds("0000:6b:00.1"))
+                .build());
+
+    String body =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            "http://127.0.0.1:" + plugin.metricsPort().orElseThrow() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+
+    for (String line :
+        List.of(
+            "qat_devices{health=\"Healthy\",resource=\"qat.intel.com/cy\"} 2.0",
+            "qat_devices{health=\"Healthy\",resource=\"qat.intel.com/dc\"} 2.0",
+            "qat_allocations_total{resource=\"qat.intel.com/cy\"} 1.0",
+            "qat_registrations_total{resource=\"qat.intel.com/cy\",result=\"accepted\"} 1.0",
+            "qat_binds_total 2.0",
+            "qat_bind_failures_total 0.0")) {
+      assertTrue(body.lines().anyMatch(line::equals), line + " missing in:\n" + body);
+    }
   }
 
   @Test
