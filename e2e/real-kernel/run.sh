@@ -220,7 +220,7 @@ EOF
 # read-only. QEMU wants the NVMe subsystem and max_ioqpairs - sriov_vq_flexible >= 2.
 # Two PFs: 0000:01:00.0 and 0000:02:00.0, two VFs each.
 sriov=sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=4,max_ioqpairs=8,msix_qsize=8
-qemu=(qemu-system-x86_64
+qemu=(qemu-system-x86_64 -accel tcg
   -machine q35,kernel-irqchip=split -cpu max -m 2048 -smp 2
   -display none -monitor none -serial stdio -no-reboot
   -kernel "$vmlinuz" -initrd "$build/initrd.gz"
@@ -247,19 +247,21 @@ qemu_rc=${rcs[0]}
 
 # --- 7. Verdict -------------------------------------------------------------------------------
 tr -d '\r' <"$log" >"$build/serial.txt"
-failed=0
+guest_problem=""
 if ((qemu_rc == 124 || qemu_rc == 137)); then
-  say "FAIL guest: QEMU did not finish within ${timeout_s}s and was killed"
-  failed=1
+  guest_problem="QEMU did not finish within ${timeout_s}s and was killed"
 elif ((qemu_rc != 0)); then
-  say "FAIL guest: QEMU exited with $qemu_rc: $(head -c 2000 "$build/qemu.err")"
-  failed=1
-fi
-if grep -q 'Kernel panic' "$build/serial.txt"; then
-  say "FAIL guest: the guest kernel panicked: $(grep -m1 'Kernel panic' "$build/serial.txt")"
-  failed=1
+  guest_problem="QEMU exited with $qemu_rc: $(head -c 2000 "$build/qemu.err" | tr '\n' ' ')"
+elif grep -q 'Kernel panic' "$build/serial.txt"; then
+  guest_problem="the guest kernel panicked: $(grep -m1 'Kernel panic' "$build/serial.txt")"
 elif ! grep -q '^QATVIRT-GUEST-DONE' "$build/serial.txt"; then
-  say "FAIL guest: the guest never reached the end of its scenarios (last lines of $log below)"
+  guest_problem="the guest never reached the end of its scenarios"
+elif grep -q '^FAIL guest:' "$build/serial.txt"; then
+  guest_problem=$(grep -m1 '^FAIL guest:' "$build/serial.txt" | cut -d: -f2-)
+fi
+failed=0
+if [[ -n $guest_problem ]]; then
+  say "FAIL guest: $guest_problem (last lines of $log below)"
   tail -n 15 "$build/serial.txt" | sed 's/^/  serial| /' >&2
   failed=1
 fi
@@ -268,7 +270,7 @@ for s in "${scenarios[@]}"; do
     echo "PASS $s"
   else
     why=$(grep -m1 "^FAIL $s:" "$build/serial.txt" | cut -d: -f2- || true)
-    echo "FAIL $s:${why:- no result line from the guest}"
+    echo "FAIL $s:${why:- no result line from the guest${guest_problem:+ ($guest_problem)}}"
     failed=1
   fi
 done

@@ -18,13 +18,14 @@ ENV_NAME=PCI_RESOURCE_QAT_INTEL_COM_GENERIC
 KLOG=$CHROOT$OUT/kubelet.log PLOG=$CHROOT$OUT/plugin.log
 mkdir -p "$CHROOT$KDIR" "$CHROOT$OUT"
 # The plugin's full rescans are this far apart, so a removal seen within REMOVAL_BUDGET_MS of the
-# nodes vanishing came through its /dev/vfio watch, not a periodic rescan (a broken watch would
-# pass by chance at most 1 time in 10). The budget is 5 times the plugin's promise of 200 ms:
-# this is an emulated CPU on a shared machine.
-SCAN_PERIOD_S=10
-REMOVAL_BUDGET_MS=1000
+# nodes vanishing came through its /dev/vfio watch (inotify on the real devtmpfs), not a periodic
+# rescan: a broken watch would pass by chance at most 1 time in 8. The budget is far above the
+# plugin's promise of 200 ms because this is an emulated CPU on a shared, busy machine (seen: 67
+# to 997 ms); the measured value is printed as TIMING removal-to-update-ms.
+SCAN_PERIOD_S=20
+REMOVAL_BUDGET_MS=2500
 
-# --- Reading the fake kubelet's log ------------------------------------------------------------
+# --- Reading the kubelet stand-in's log -----------------------------------------------------------
 # It prints `update <epoch-ms> <resource> <n> devices (<healthy> healthy)`, then one
 # `device <ID> <health> numa=<n>` line per device.
 update_count() { grep -c "^update [0-9]* $RESOURCE " "$KLOG"; }
@@ -78,7 +79,7 @@ first_update_with_healthy() { # <after> <ID>...
   return 1
 }
 
-# --- The plugin and its probe ------------------------------------------------------------------
+# --- The plugin, and Allocate through the kubelet stand-in --------------------------------------
 start_plugin() {
   jvm plugin -jar "$JAR" --extra-vf-ids 1b36:0010 --kubelet-dir "$KDIR" --scan-period "${SCAN_PERIOD_S}s" \
     >"$PLOG" 2>&1 &
@@ -125,8 +126,8 @@ dump_logs() {
 }
 
 # --- Setup: the kernel state each scenario starts from -----------------------------------------
-# The fake kubelet's JVM starts first: it boots while the VFs are made.
-step "fake kubelet on $KDIR/kubelet.sock"
+# The kubelet stand-in's JVM starts first: it boots while the VFs are made.
+step "kubelet stand-in on $KDIR/kubelet.sock"
 # It reads Allocate commands from a FIFO that this shell holds open on fd 3.
 t_kubelet=$(now_ms)
 mkfifo "$CHROOT$OUT/kubelet.cmd"
@@ -135,39 +136,41 @@ jvm kubelet -cp "$TESTS_JAR:$JAR" io.qatvirt.plugin.realkernel.GuestKubelet "$KD
 KUBELET_PID=$!
 exec 3>"$CHROOT$OUT/kubelet.cmd"
 
+SETUP1="" SETUP2="" SETUP4=""
 step "PF A: sriov_drivers_autoprobe=0, sriov_numvfs=2: VFs $A1 $A2 appear unbound"
 echo 0 >"$SYS/$PFA/sriov_drivers_autoprobe"
 echo 2 >"$SYS/$PFA/sriov_numvfs"
 step "PF B: two VFs; $B1 bound to vfio-pci by hand, $B2 to nvme (its secondary controller put online)"
 echo 0 >"$SYS/$PFB/sriov_drivers_autoprobe"
 echo 2 >"$SYS/$PFB/sriov_numvfs"
-online_secondary "$(nvme_dev_of $PFB)" 2 || echo "FAIL setup: could not put $B2's NVMe controller online"
+online_secondary "$(nvme_dev_of $PFB)" 2 || SETUP2="setup: could not put $B2's NVMe controller online"
 bind_by_hand "$B2" nvme
 bind_by_hand "$B1" vfio-pci
 wait_for "[ \"\$(cat $SYS/$B2/nvme/*/state 2>/dev/null)\" = live ]" 10 ||
-  echo "FAIL setup: $B2's nvme controller did not come up"
+  SETUP2="setup: $B2's nvme controller did not come up"
 # As a VF of an older QAT generation comes up: bound to its kernel driver, no override, autoprobe on.
 echo >"$SYS/$B2/driver_override"
 echo 1 >"$SYS/$PFB/sriov_drivers_autoprobe"
 for vf in $A1 $A2 $B1 $B2; do
   note "$vf driver=$(driver_of $vf) iommu_group=$(group_of $vf) numa_node=$(cat $SYS/$vf/numa_node) override=$(override_of $vf)"
 done
-[ "$(driver_of $A1)$(driver_of $A2)" = nonenone ] || echo "FAIL setup: $A1/$A2 are not unbound"
-[ "$(driver_of $B1)" = vfio-pci ] || echo "FAIL setup: $B1 is not on vfio-pci"
-[ "$(driver_of $B2)" = nvme ] || echo "FAIL setup: $B2 is not on nvme"
+# A scenario whose starting state could not be made fails with that reason, whatever the plugin does.
+[ "$(driver_of $A1)$(driver_of $A2)" = nonenone ] || SETUP1="setup: $A1/$A2 did not come up unbound"
+[ "$(driver_of $B2)" = nvme ] || SETUP2="setup: $B2 is on $(driver_of $B2), not nvme${SETUP2:+; $SETUP2}"
+[ "$(driver_of $B1)" = vfio-pci ] || SETUP4="setup: $B1 could not be bound to vfio-pci by hand"
 B1_NODE=/dev/vfio/$(group_of $B1)
 B1_BEFORE="link=$(readlink $SYS/$B1/driver) override=$(override_of $B1) node=$(node_identity $B1_NODE)"
 
-wait_for "grep -q '^listening' $KLOG" 90 && echo "TIMING fake-kubelet-ready-ms $(($(now_ms) - t_kubelet)) (JVM start to listening, while the VFs were made)" || abort_all "the fake kubelet did not start: $(tail -5 "$KLOG" | tr '\n' ' ')"
+wait_for "grep -q '^listening' $KLOG" 90 && echo "TIMING kubelet-stand-in-ready-ms $(($(now_ms) - t_kubelet)) (JVM start to listening, while the VFs were made)" || abort_all "the kubelet stand-in did not start: $(tail -5 "$KLOG" | tr '\n' ' ')"
 
 # --- Start the plugin --------------------------------------------------------------------------
 step "plugin: java -jar qat-device-plugin.jar --extra-vf-ids 1b36:0010 --kubelet-dir $KDIR --scan-period ${SCAN_PERIOD_S}s"
 t_plugin=$(now_ms)
 start_plugin
 plugin_alive() { kill -0 "$PLUGIN_PID" 2>/dev/null; }
-wait_for "grep -q '^register [0-9]* $RESOURCE ' $KLOG || ! plugin_alive" 90
+wait_for "grep -q '^register [0-9]* $RESOURCE ' $KLOG || ! plugin_alive" 150
 if ! grep -q "^register [0-9]* $RESOURCE " "$KLOG"; then
-  abort_all "the plugin did not register $RESOURCE with the fake kubelet (alive: $(plugin_alive && echo yes || echo no)): $(tail -5 "$PLOG" | tr '\n' ' ')"
+  abort_all "the plugin did not register $RESOURCE with the kubelet stand-in (alive: $(plugin_alive && echo yes || echo no)): $(tail -5 "$PLOG" | tr '\n' ' ')"
 fi
 wait_for "[ \$(update_count) -ge 1 ] || ! plugin_alive" 30
 t_register=$(awk -v res="$RESOURCE" '$1 == "register" && $3 == res {print $2; exit}' "$KLOG")
@@ -187,6 +190,7 @@ echo "$ALLOC" | sed 's/^/  kubelet| /'
 # VFs that came up unbound: the plugin binds them to vfio-pci, advertises them Healthy with their
 # sysfs NUMA node, and Allocate names their real /dev/vfio/<group> nodes and addresses.
 latest=$(devices_of_update)
+check "[ -z \"\$SETUP1\" ]" "$SETUP1"
 for vf in $A1 $A2; do
   check "[ \"\$(driver_of $vf)\" = vfio-pci ]" "$vf is bound to $(driver_of $vf), not vfio-pci"
   check "[ -c /dev/vfio/$(group_of $vf) ]" "/dev/vfio/$(group_of $vf) of $vf does not exist"
@@ -201,6 +205,7 @@ report unbound-vfs-bound-and-advertised
 # --- Scenario 2 ---------------------------------------------------------------------------------
 # A VF that came up on another kernel driver (nvme, a live controller): the plugin unbinds it
 # and binds it to vfio-pci.
+check "[ -z \"\$SETUP2\" ]" "$SETUP2"
 check "[ \"\$(driver_of $B2)\" = vfio-pci ]" "$B2 is bound to $(driver_of $B2), not vfio-pci"
 check "[ ! -e $SYS/$B2/nvme ]" "$B2 still has an nvme controller"
 check "[ \"\$(health_in \"\$latest\" $B2)\" = Healthy ]" "kubelet sees $B2 as $(health_in "$latest" $B2)"
@@ -213,6 +218,7 @@ report nvme-bound-vfs-rebound
 B1_AFTER="link=$(readlink $SYS/$B1/driver) override=$(override_of $B1) node=$(node_identity $B1_NODE)"
 note "$B1 before: $B1_BEFORE"
 note "$B1 after:  $B1_AFTER"
+check "[ -z \"\$SETUP4\" ]" "$SETUP4"
 check "[ \"\$B1_AFTER\" = \"\$B1_BEFORE\" ]" "$B1 changed: before '$B1_BEFORE', after '$B1_AFTER'"
 check "[ \"\$(health_in \"\$latest\" $B1)\" = Healthy ]" "kubelet sees $B1 as $(health_in "$latest" $B1)"
 report vfio-bound-vf-left-untouched
@@ -266,7 +272,11 @@ report hot-removal-and-return
 # --- Timings from the plugin's own log and the end -------------------------------------------
 sed -n 's/.*bound VF \([0-9a-f:.]*\) to vfio-pci in \([0-9]*\) ms (was on \(.*\))/TIMING bind-ms \2 \1 (was on \3)/p' "$PLOG"
 kill "$PLUGIN_PID" 2>/dev/null
-wait_for "! kill -0 $PLUGIN_PID 2>/dev/null" 10 || note "the plugin did not stop within 10 s of SIGTERM"
+if wait_for "! kill -0 $PLUGIN_PID 2>/dev/null" 10; then
+  note "the plugin stopped on SIGTERM; its socket $([ -e "$CHROOT$KDIR/qat.intel.com-generic.sock" ] && echo 'is still there' || echo 'is gone')"
+else
+  note "the plugin did not stop within 10 s of SIGTERM"
+fi
 exec 3>&-
 wait_for "! kill -0 $KUBELET_PID 2>/dev/null" 10 || kill "$KUBELET_PID" 2>/dev/null
 dump_logs
