@@ -30,7 +30,7 @@ final class SimDrivers {
     this.disableDenylist = disable;
   }
 
-  /** {@code ENODEV}: unloaded driver or vfio-pci refusing a denylisted device; {@code EBUSY}. */
+  /** {@code EBUSY} when bound; {@code ENODEV} for an unloaded driver; {@code EINVAL} denylisted. */
   void bind(SimDevice device, String driver) throws IOException {
     if (layout.driver(device).isPresent()) {
       throw Errno.EBUSY.exception();
@@ -39,7 +39,7 @@ final class SimDrivers {
       throw Errno.ENODEV.exception();
     }
     if (driver.equals(VFIO_PCI) && device.ids().denylisted() && !disableDenylist) {
-      throw Errno.ENODEV.exception();
+      throw Errno.EINVAL.exception(); // vfio_pci_probe refuses a denylisted device
     }
     layout.bind(device, driver);
   }

@@ -199,8 +199,9 @@ public final class SimulatedNode {
   // ---- driver binding, with the kernel's errors ----
 
   /**
-   * Binds an unbound device to a loaded driver as the kernel would: {@code ENODEV} for an unloaded
-   * driver or vfio-pci refusing a denylisted device; {@code EBUSY} when bound.
+   * Binds an unbound device to a loaded driver as the kernel would: {@code EBUSY} when bound,
+   * {@code ENODEV} for an unloaded driver, {@code EINVAL} when vfio-pci refuses a denylisted
+   * device.
    */
   public synchronized void bind(PciAddress address, String driver) throws IOException {
     drivers.bind(registry.existing(address), driver);

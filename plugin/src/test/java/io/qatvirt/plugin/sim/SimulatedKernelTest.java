@@ -93,32 +93,50 @@ class SimulatedKernelTest {
   }
 
   @Test
-  void answersEbusyWhenProbingABoundDevice() throws Exception {
+  void probingABoundDeviceChangesNothing() throws Exception {
     node.bind(vf, "vfio-pci");
 
-    assertEquals(
-        "Device or resource busy", errorOf(sys.resolve("bus/pci/drivers_probe"), "0000:6b:00.1"));
+    kernel.write(sys.resolve("bus/pci/drivers_probe"), "0000:6b:00.1");
+
+    assertEquals(Optional.of("vfio-pci"), node.driver(vf));
   }
 
   @Test
-  void answersEinvalForAMalformedAddress() {
+  void answersEnodevForAnAddressThatNamesNoDevice() {
+    assertEquals("No such device", errorOf(sys.resolve("bus/pci/drivers_probe"), "garbage"));
+    assertEquals("No such device", errorOf(sys.resolve("bus/pci/drivers_probe"), "0000:6b:00.7"));
+    assertEquals("No such device", errorOf(sys.resolve("bus/pci/drivers/vfio-pci/unbind"), "x"));
     assertEquals(
-        "Invalid argument", errorOf(sys.resolve("bus/pci/drivers_probe"), "6b:00.1; rm -rf"));
-    assertEquals("Invalid argument", errorOf(sys.resolve("bus/pci/drivers/vfio-pci/unbind"), "x"));
+        "No such device", errorOf(sys.resolve("bus/pci/drivers/vfio-pci/bind"), "6b:00.1; rm"));
   }
 
   @Test
-  void answersEnodevWhenVfioPciIsNotLoaded() throws Exception {
+  void leavesTheDeviceUnboundWithoutAnErrorWhenVfioPciIsNotLoaded() throws Exception {
     node.setVfioPciLoaded(false);
     kernel.write(dev("0000:6b:00.1", "driver_override"), "vfio-pci");
 
-    assertEquals("No such device", errorOf(sys.resolve("bus/pci/drivers_probe"), "0000:6b:00.1"));
+    kernel.write(sys.resolve("bus/pci/drivers_probe"), "0000:6b:00.1");
+
     assertEquals(Optional.empty(), node.driver(vf));
   }
 
   @Test
-  void answersEnodevWhenNoDriverMatchesAGen4VfWithoutOverride() {
-    assertEquals("No such device", errorOf(sys.resolve("bus/pci/drivers_probe"), "0000:6b:00.1"));
+  void bindsDevicesWhoseOverrideNamesVfioPciWhenItIsLoaded() throws Exception {
+    node.setVfioPciLoaded(false);
+    kernel.write(dev("0000:6b:00.1", "driver_override"), "vfio-pci");
+
+    node.setVfioPciLoaded(true);
+
+    assertEquals(Optional.of("vfio-pci"), node.driver(vf));
+    assertEquals(Optional.empty(), node.driver(pci("0000:6b:00.2")));
+    assertTrue(Files.exists(node.devRoot().resolve("vfio/2")));
+  }
+
+  @Test
+  void leavesAGen4VfWithoutOverrideUnboundWhenProbed() throws Exception {
+    kernel.write(sys.resolve("bus/pci/drivers_probe"), "0000:6b:00.1");
+
+    assertEquals(Optional.empty(), node.driver(vf));
   }
 
   @Test
@@ -127,7 +145,10 @@ class SimulatedKernelTest {
     kernel.write(dev("0000:3d:01.0", "driver_override"), "vfio-pci");
     kernel.write(dev("0000:3d:01.0", "driver/unbind"), "0000:3d:01.0");
 
-    assertEquals("No such device", errorOf(sys.resolve("bus/pci/drivers_probe"), "0000:3d:01.0"));
+    kernel.write(sys.resolve("bus/pci/drivers_probe"), "0000:3d:01.0");
+    assertEquals(Optional.empty(), node.driver(pf.vf(0)));
+    assertEquals(
+        "Invalid argument", errorOf(sys.resolve("bus/pci/drivers/vfio-pci/bind"), "0000:3d:01.0"));
 
     node.setVfioPciDisableDenylist(true);
     kernel.write(sys.resolve("bus/pci/drivers_probe"), "0000:3d:01.0");

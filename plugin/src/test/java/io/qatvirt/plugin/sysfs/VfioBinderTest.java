@@ -117,6 +117,16 @@ class VfioBinderTest {
   }
 
   @Test
+  void explainsEnodevFromAKernelThatReportsIt() {
+    assertEquals(
+        "tried to bind 0000:3d:00.1 to vfio-pci, but no driver accepted it (ENODEV): is vfio-pci"
+            + " loaded? pre-Gen4 QAT VFs need vfio-pci disable_denylist=1",
+        reasonOf(
+            binder(failing("drivers_probe", new IOException("No such device")))
+                .bind(pci("0000:3d:00.1"), group)));
+  }
+
+  @Test
   void explainsEbusy() {
     assertEquals(
         "tried to bind 0000:3d:00.1 to vfio-pci, but the kernel says it is already bound (EBUSY):"
