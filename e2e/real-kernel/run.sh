@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the device plugin against a real Linux kernel: a QEMU guest (TCG, no KVM needed) with an
-# emulated SR-IOV NVMe controller whose VFs stand in for QAT VFs, a real IOMMU, vfio-pci and
-# /dev/vfio. The guest runs e2e/real-kernel/scenarios.sh, which prints one `PASS <name>` or
+# Runs the device plugin against a real Linux kernel: a QEMU guest (TCG, no KVM needed) with two
+# emulated SR-IOV NVMe controllers whose VFs stand in for QAT VFs, an emulated Intel IOMMU,
+# vfio-pci and /dev/vfio. The guest runs e2e/real-kernel/scenarios.sh, which prints one `PASS <name>` or
 # `FAIL <name>: <why>` line per scenario; this script exits 0 only if every scenario passed.
 #
 # Usage: bash e2e/real-kernel/run.sh      (as root on Debian 12; installs what it lacks via apt)
@@ -69,6 +69,7 @@ kver=${pkg#linux-image-}
 deb=$(ls "$build/${pkg}"_*.deb 2>/dev/null | tail -1 || true)
 if [[ -z $deb ]]; then
   say "downloading $pkg"
+  rm -rf "$build"/linux-image-*.deb "$build"/kernel-* # an older kernel's package and modules
   (cd "$build" && apt-get download -o APT::Sandbox::User=root "$pkg" >>"$build/apt.log" 2>&1) ||
     die "tried to download the kernel package $pkg with apt-get download, but it failed (see $build/apt.log)"
   deb=$(ls "$build/${pkg}"_*.deb | tail -1)
@@ -87,7 +88,9 @@ moddir=$kroot/lib/modules/$kver
 # --- 3. Modules in load order, from modules.dep ----------------------------------------------
 # modules.dep lists every module's dependencies, transitively, so that loading them from the
 # last to the first works (what modprobe does); insmod does not resolve anything itself.
-wanted=(virtio_pci 9pnet_virtio 9p nvme vfio_iommu_type1 vfio-pci pci-stub)
+# virtio/9p: the host's files; nvme: the PFs' driver (and the "other driver" of a VF);
+# vfio/vfio-pci: what the plugin binds VFs to.
+wanted=(virtio_pci 9pnet_virtio 9p nvme vfio_iommu_type1 vfio-pci)
 load_order() {
   local m path line deps d
   declare -A seen=()
@@ -105,7 +108,8 @@ load_order() {
     [[ -n ${seen[$path]:-} ]] || { seen[$path]=1; echo "$path"; }
   done
 }
-mapfile -t modules < <(load_order "${wanted[@]}")
+order=$(load_order "${wanted[@]}") # a die inside ends this subshell, and set -e the script
+mapfile -t modules <<<"$order"
 
 # --- 4. What the guest runs -------------------------------------------------------------------
 java_bin=${QATVIRT_RK_JAVA:-}
@@ -213,12 +217,13 @@ EOF
   die "tried to pack the initramfs with cpio, but it failed"
 
 # --- 6. Boot ----------------------------------------------------------------------------------
+# q35 with an emulated Intel IOMMU (one IOMMU group per VF) and two NVMe controllers with
+# SR-IOV, 0000:01:00.0 and 0000:02:00.0, two VFs each (vendor 1b36 device 0010, the VFs too).
+# QEMU wants an NVMe subsystem per controller, sriov_vq_flexible >= 2 * sriov_max_vfs and
+# max_ioqpairs - sriov_vq_flexible >= 2. The host's / and the repository are shared read-only.
 # no_timer_check: on a busy host the emulated CPU can miss the kernel's boot-time check of the
 # timer through the interrupt-remapped IO-APIC, and the kernel panics ("timer doesn't work").
-# q35 with an emulated Intel IOMMU (one IOMMU group per VF), an NVMe controller with SR-IOV
-# (vendor 1b36 device 0010, VFs have the same ids), the host's / and the repository shared
-# read-only. QEMU wants the NVMe subsystem and max_ioqpairs - sriov_vq_flexible >= 2.
-# Two PFs: 0000:01:00.0 and 0000:02:00.0, two VFs each.
+# qatvirt.deadline: when the host kills QEMU (epoch s); the guest powers off before.
 sriov=sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=4,max_ioqpairs=8,msix_qsize=8
 qemu=(qemu-system-x86_64 -accel tcg
   -machine q35,kernel-irqchip=split -cpu max -m 2048 -smp 2
