@@ -83,7 +83,9 @@ public final class DeviceManager implements AutoCloseable {
     }
     claimOurSockets();
     watcher = new DirectoryWatcher(kubeletDir, devRoot, new WatchListener());
-    run(this::rescan);
+    // The first scan binds every VF and starts serving: on a big or busy node (or an emulated
+    // one, see e2e/real-kernel) that takes longer than an API call may wait, so wait it out.
+    awaitFirstScan();
     loop.scheduleWithFixedDelay(
         this::rescanSafely, scanPeriod.toMillis(), scanPeriod.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -231,6 +233,20 @@ public final class DeviceManager implements AutoCloseable {
           task.run();
           return null;
         });
+  }
+
+  private void awaitFirstScan() {
+    try {
+      loop.submit(this::rescan).get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during the first scan", e);
+    }
   }
 
   private <T> T run(Callable<T> task) {

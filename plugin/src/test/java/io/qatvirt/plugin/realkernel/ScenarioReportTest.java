@@ -1,0 +1,68 @@
+package io.qatvirt.plugin.realkernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ScenarioReportTest {
+
+  private static final String ALL_PASS =
+      """
+      real-kernel: booting the guest
+      TIMING boot-to-init-s 2.59
+      PASS unbound-vfs-bound-and-advertised
+      PASS nvme-bound-vfs-rebound
+      PASS hot-removal-and-return
+      PASS vfio-bound-vf-left-untouched
+      TIMING boot-to-init-s 2.59
+      TIMING host-total-ms 61234 (qemu 55000)
+      """;
+
+  @Test
+  void aRunWhereEveryScenarioPassedHasNoProblemsAndEachTimingOnce() {
+    ScenarioReport report = ScenarioReport.parse(ALL_PASS, 0);
+
+    assertEquals(List.of(), report.problems());
+    assertEquals(
+        List.of("boot-to-init-s 2.59", "host-total-ms 61234 (qemu 55000)"), report.timings());
+  }
+
+  @Test
+  void aFailLineIsReportedWithItsReasonEvenAfterAPassLine() {
+    String output = ALL_PASS + "FAIL hot-removal-and-return: kubelet never saw 0000:01:00.1 go\r\n";
+
+    ScenarioReport report = ScenarioReport.parse(output, 1);
+
+    assertEquals(
+        Optional.of("kubelet never saw 0000:01:00.1 go"),
+        report.outcomes().get("hot-removal-and-return"));
+    assertEquals(
+        List.of("FAIL hot-removal-and-return: kubelet never saw 0000:01:00.1 go"),
+        report.problems());
+  }
+
+  @Test
+  void aScenarioWithoutAnyResultLineIsAProblem() {
+    String output =
+        """
+        real-kernel: ERROR: tried to download the kernel package, but it failed
+        PASS unbound-vfs-bound-and-advertised
+        """;
+
+    assertEquals(
+        List.of(
+            "no result for scenario nvme-bound-vfs-rebound",
+            "no result for scenario hot-removal-and-return",
+            "no result for scenario vfio-bound-vf-left-untouched"),
+        ScenarioReport.parse(output, 2).problems());
+  }
+
+  @Test
+  void aNonZeroExitCodeFailsTheRunEvenIfEveryScenarioPassed() {
+    assertEquals(
+        List.of("run.sh exited with 1 although every scenario passed"),
+        ScenarioReport.parse(ALL_PASS, 1).problems());
+  }
+}
