@@ -12,6 +12,15 @@ public interface PermittedDevices extends AutoCloseable {
   /** Decides for the full resource names a VM asks for ({@code qat.intel.com/generic}, …). */
   PermitDecision check(Collection<String> resourceNames);
 
+  /**
+   * The same, with who asks named in the messages.
+   *
+   * @param subject e.g. {@code VirtualMachine ns/name}
+   */
+  default PermitDecision check(String subject, Collection<String> resourceNames) {
+    return check(resourceNames);
+  }
+
   /** True once the watch has synced (or when checking is off). */
   boolean ready();
 

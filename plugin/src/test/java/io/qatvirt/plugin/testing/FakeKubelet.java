@@ -1,0 +1,264 @@
+package io.qatvirt.plugin.testing;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.qatvirt.plugin.api.v1beta1.Device;
+import io.qatvirt.plugin.api.v1beta1.DevicePluginGrpc;
+import io.qatvirt.plugin.api.v1beta1.Empty;
+import io.qatvirt.plugin.api.v1beta1.ListAndWatchResponse;
+import io.qatvirt.plugin.api.v1beta1.RegisterRequest;
+import io.qatvirt.plugin.api.v1beta1.RegistrationGrpc;
+import io.qatvirt.plugin.kubelet.GrpcTransport;
+import io.qatvirt.plugin.kubelet.UnixSocketTransport;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Plays kubelet for tests and scripts: a real {@code Registration} server on {@code kubelet.sock}
+ * in a directory; on each accepted Register it dials the plugin's endpoint and opens ListAndWatch,
+ * recording every update with its time. Behaviour is set through the public fields, which have
+ * kubelet-like defaults.
+ *
+ * <p>{@code java -cp <test-classes>:<plugin jar> io.qatvirt.plugin.testing.FakeKubelet <dir>
+ * [seconds]} prints {@code register <resource> <endpoint>} and {@code update <epoch-ms> <resource>
+ * <n> devices (<healthy> healthy)} lines followed by {@code device <ID> <health> numa=<n>} lines.
+ */
+public final class FakeKubelet implements AutoCloseable {
+
+  /** One ListAndWatch message as received. */
+  public record Update(long epochMillis, long nanoTime, String resource, List<Device> devices) {
+    public long healthy() {
+      return devices.stream().filter(d -> d.getHealth().equals("Healthy")).count();
+    }
+  }
+
+  /** The answer to a Register call; kubelet's checks by default. */
+  public Function<RegisterRequest, Status> registerAnswer = FakeKubelet::kubeletChecks;
+
+  /** Whether to dial the plugin and open ListAndWatch after an accepted Register. */
+  public boolean watchAfterRegister = true;
+
+  /** Called with every update as it arrives (the main method prints them). */
+  public Consumer<Update> onUpdate = update -> {};
+
+  public final List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
+  public final List<Update> updates = new CopyOnWriteArrayList<>();
+
+  private final Path dir;
+  private final GrpcTransport transport;
+  private final Map<String, ManagedChannel> pluginChannels = new ConcurrentHashMap<>();
+  private Server server;
+
+  public FakeKubelet(Path dir, GrpcTransport transport) {
+    this.dir = dir;
+    this.transport = transport;
+  }
+
+  public Path socket() {
+    return dir.resolve("kubelet.sock");
+  }
+
+  public synchronized FakeKubelet start() throws IOException {
+    server = transport.serve(socket(), new Registration());
+    return this;
+  }
+
+  /** What kubelet does when it restarts: drops its clients, removes every socket, serves anew. */
+  public synchronized void restart() throws IOException {
+    stopServing();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        Files.deleteIfExists(file);
+      }
+    }
+    start();
+  }
+
+  /** Kubelet's stub for one plugin endpoint (a socket file name in the directory). */
+  public DevicePluginGrpc.DevicePluginBlockingStub plugin(String endpoint) {
+    return DevicePluginGrpc.newBlockingStub(
+        pluginChannels.computeIfAbsent(endpoint, e -> transport.dial(dir.resolve(e))));
+  }
+
+  /** Waits until {@code count} Register calls arrived in all; returns them. */
+  public List<RegisterRequest> awaitRegistrations(int count, Duration timeout) {
+    await(() -> registrations.size() >= count, timeout, count + " registrations");
+    return List.copyOf(registrations);
+  }
+
+  /** Waits for an update (received since the start) that matches. */
+  public Update awaitUpdate(Predicate<Update> matching, Duration timeout) {
+    await(() -> updates.stream().anyMatch(matching), timeout, "a matching ListAndWatch update");
+    return updates.stream().filter(matching).findFirst().orElseThrow();
+  }
+
+  /** The newest update of a resource. */
+  public Optional<Update> latest(String resource) {
+    return updates.stream().filter(u -> u.resource().equals(resource)).reduce((a, b) -> b);
+  }
+
+  private static void await(
+      java.util.function.BooleanSupplier done, Duration timeout, String what) {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("fake kubelet: waited " + timeout + " for " + what + " in vain");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  /** The checks kubelet makes before accepting a registration. */
+  public static Status kubeletChecks(RegisterRequest request) {
+    if (!request.getVersion().equals("v1beta1")) {
+      return Status.INVALID_ARGUMENT.withDescription(
+          "unsupported device plugin API version " + request.getVersion());
+    }
+    if (!request.getResourceName().matches("[a-z0-9.-]+/[A-Za-z0-9._-]+")) {
+      return Status.INVALID_ARGUMENT.withDescription(
+          "invalid resource name " + request.getResourceName());
+    }
+    if (request.getEndpoint().contains("/")) {
+      return Status.INVALID_ARGUMENT.withDescription(
+          "endpoint must be a file name: " + request.getEndpoint());
+    }
+    return Status.OK;
+  }
+
+  private void watch(RegisterRequest request) {
+    String resource = request.getResourceName();
+    ManagedChannel old = pluginChannels.remove(request.getEndpoint());
+    if (old != null) {
+      old.shutdownNow();
+    }
+    ManagedChannel channel = transport.dial(dir.resolve(request.getEndpoint()));
+    pluginChannels.put(request.getEndpoint(), channel);
+    DevicePluginGrpc.newStub(channel)
+        .listAndWatch(
+            Empty.getDefaultInstance(),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(ListAndWatchResponse value) {
+                Update update =
+                    new Update(
+                        System.currentTimeMillis(),
+                        System.nanoTime(),
+                        resource,
+                        value.getDevicesList());
+                updates.add(update);
+                onUpdate.accept(update);
+              }
+
+              @Override
+              public void onError(Throwable t) {}
+
+              @Override
+              public void onCompleted() {}
+            });
+  }
+
+  private final class Registration extends RegistrationGrpc.RegistrationImplBase {
+    @Override
+    public void register(RegisterRequest request, StreamObserver<Empty> response) {
+      registrations.add(request);
+      Status status = registerAnswer.apply(request);
+      if (!status.isOk()) {
+        response.onError(status.asRuntimeException());
+        return;
+      }
+      response.onNext(Empty.getDefaultInstance());
+      response.onCompleted();
+      if (watchAfterRegister) {
+        watch(request);
+      }
+    }
+  }
+
+  private synchronized void stopServing() {
+    pluginChannels.values().forEach(ManagedChannel::shutdownNow);
+    pluginChannels.clear();
+    if (server != null) {
+      server.shutdownNow();
+      try {
+        server.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      server = null;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    stopServing();
+    Files.deleteIfExists(socket());
+  }
+
+  /** Runs a fake kubelet on a directory, printing what it sees, for shell scripts. */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      System.err.println("usage: FakeKubelet <device-plugins-dir> [seconds]");
+      System.exit(2);
+    }
+    PrintStream out = System.out;
+    try (UnixSocketTransport transport = new UnixSocketTransport();
+        FakeKubelet kubelet = new FakeKubelet(Path.of(args[0]), transport)) {
+      kubelet.registerAnswer =
+          request -> {
+            Status status = kubeletChecks(request);
+            out.println(
+                "register "
+                    + request.getResourceName()
+                    + " "
+                    + request.getEndpoint()
+                    + " "
+                    + status.getCode());
+            return status;
+          };
+      kubelet.onUpdate =
+          update -> {
+            synchronized (out) {
+              out.printf(
+                  "update %d %s %d devices (%d healthy)%n",
+                  update.epochMillis(),
+                  update.resource(),
+                  update.devices().size(),
+                  update.healthy());
+              for (Device d : update.devices()) {
+                out.printf(
+                    "device %s %s numa=%s%n",
+                    d.getID(),
+                    d.getHealth(),
+                    d.hasTopology() ? d.getTopology().getNodes(0).getID() : "none");
+              }
+              out.flush();
+            }
+          };
+      kubelet.start();
+      out.println("listening " + kubelet.socket());
+      out.flush();
+      long seconds = args.length > 1 ? Long.parseLong(args[1]) : Long.MAX_VALUE / 1000;
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.qatvirt.webhook.admission;
+
+import io.qatvirt.webhook.admission.Decision.Result;
+import io.qatvirt.webhook.mutation.MutationOutcome;
+import io.qatvirt.webhook.mutation.Mutator;
+import io.qatvirt.webhook.permitted.PermitDecision;
+import io.qatvirt.webhook.permitted.PermittedDevices;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns one AdmissionReview request into a response: the mutator decides the patch, the permitted
+ * devices check decides whether KubeVirt would run the result. Objects that are neither a
+ * VirtualMachineInstance nor a VirtualMachine are admitted untouched without asking either.
+ *
+ * <p>Logs one line per decision with the object's namespace/name: denials and warnings at INFO and
+ * WARN (rare, and what an admin needs), admitted objects at DEBUG (the hot path; see the benchmark
+ * numbers in the module's notes).
+ */
+public final class AdmissionController {
+  private static final Logger LOG = LoggerFactory.getLogger(AdmissionController.class);
+  private static final Set<String> MUTATED_KINDS =
+      Set.of("VirtualMachineInstance", "VirtualMachine");
+  static final int FORBIDDEN = 403;
+  static final int INTERNAL_ERROR = 500;
+
+  private final Mutator mutator;
+  private final PermittedDevices permitted;
+  private final AdmissionReviewCodec codec;
+
+  public AdmissionController(
+      Mutator mutator, PermittedDevices permitted, AdmissionReviewCodec codec) {
+    this.mutator = mutator;
+    this.permitted = permitted;
+    this.codec = codec;
+  }
+
+  public Decision review(AdmissionRequest request) {
+    if (!MUTATED_KINDS.contains(request.kind()) || request.object().isMissingNode()) {
+      LOG.debug(
+          "admission {} {} {} {}: allowed untouched (not a VM or VMI object)",
+          request.uid(),
+          request.operation(),
+          request.kind(),
+          request.objectRef());
+      return new Decision(AdmissionResponse.allow(request.uid()), Result.ALLOWED);
+    }
+    try {
+      return decide(request);
+    } catch (RuntimeException e) {
+      String message =
+          "tried to add QAT host devices to "
+              + request.kind()
+              + " "
+              + request.objectRef()
+              + ", but the webhook failed: "
+              + e;
+      LOG.error("admission {}: {}", request.uid(), message, e);
+      return new Decision(
+          AdmissionResponse.deny(request.uid(), INTERNAL_ERROR, message),
+          Result.DENIED_INTERNAL_ERROR);
+    }
+  }
+
+  private Decision decide(AdmissionRequest request) {
+    MutationOutcome outcome = mutator.mutate(request.kind(), request.operation(), request.object());
+    if (outcome instanceof MutationOutcome.Denied denied) {
+      LOG.info(
+          "admission {} {} {} {}: denied: {}",
+          request.uid(),
+          request.operation(),
+          request.kind(),
+          request.objectRef(),
+          denied.message());
+      return new Decision(
+          AdmissionResponse.deny(request.uid(), FORBIDDEN, denied.message()),
+          Result.DENIED_REQUEST);
+    }
+    MutationOutcome.Allowed allowed = (MutationOutcome.Allowed) outcome;
+    Optional<String> warning = Optional.empty();
+    if (!allowed.requested().isEmpty()) {
+      PermitDecision permit = permitted.check(allowed.requested().keySet());
+      if (permit instanceof PermitDecision.Deny deny) {
+        LOG.info(
+            "admission {} {} {} {}: denied, not permitted: {}",
+            request.uid(),
+            request.operation(),
+            request.kind(),
+            request.objectRef(),
+            deny.message());
+        return new Decision(
+            AdmissionResponse.deny(request.uid(), FORBIDDEN, deny.message()),
+            Result.DENIED_NOT_PERMITTED);
+      }
+      warning = ((PermitDecision.Permit) permit).warning();
+    }
+    boolean mutated = !allowed.patch().isEmpty();
+    Optional<String> patch =
+        mutated ? Optional.of(codec.patchText(allowed.patch())) : Optional.empty();
+    AdmissionResponse response =
+        new AdmissionResponse(
+            request.uid(), true, patch, Optional.empty(), warning.map(List::of).orElse(List.of()));
+    Result result = mutated ? Result.MUTATED : Result.ALLOWED;
+    if (warning.isPresent()) {
+      LOG.warn(
+          "admission {} {} {} {}: {} with a warning: {}",
+          request.uid(),
+          request.operation(),
+          request.kind(),
+          request.objectRef(),
+          result.label(),
+          warning.get());
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "admission {} {} {} {}: {}, requested {}",
+          request.uid(),
+          request.operation(),
+          request.kind(),
+          request.objectRef(),
+          result.label(),
+          allowed.requested());
+    }
+    return new Decision(response, result);
+  }
+}

@@ -1,0 +1,80 @@
+package io.qatvirt.webhook.mutation;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * Builds RFC 6902 {@code add} operations that append items to an array deep in an object, creating
+ * the missing objects on the way and never replacing a value that is there (a JSON {@code null}
+ * counts as absent). Pure.
+ */
+final class JsonPatchOps {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  private JsonPatchOps() {}
+
+  /** Thrown when a path member that must hold an object or array holds something else. */
+  static final class NotAContainer extends RuntimeException {
+    NotAContainer(String path) {
+      super(path);
+    }
+  }
+
+  /**
+   * Appends {@code items} to the array at {@code path} within {@code object}.
+   *
+   * @param path the property names from the root down to the array, unescaped
+   */
+  static ArrayNode appendAll(JsonNode object, List<String> path, List<? extends JsonNode> items) {
+    ArrayNode ops = JSON.arrayNode();
+    if (items.isEmpty()) {
+      return ops;
+    }
+    JsonNode node = object;
+    JsonPointer pointer = JsonPointer.empty();
+    for (int depth = 0; depth < path.size(); depth++) {
+      String member = path.get(depth);
+      boolean last = depth == path.size() - 1;
+      JsonNode child = node.get(member);
+      pointer = pointer.appendProperty(member);
+      if (child == null || child.isNull()) {
+        JsonNode value = nest(path.subList(depth + 1, path.size()), items);
+        ops.add(add(pointer.toString(), value));
+        return ops;
+      }
+      if (last ? !child.isArray() : !child.isObject()) {
+        throw new NotAContainer(pointer.toString());
+      }
+      node = child;
+    }
+    String append = pointer.appendProperty("-").toString();
+    for (JsonNode item : items) {
+      ops.add(add(append, item.deepCopy()));
+    }
+    return ops;
+  }
+
+  private static JsonNode nest(List<String> below, List<? extends JsonNode> items) {
+    ArrayNode array = JSON.arrayNode();
+    items.forEach(item -> array.add(item.deepCopy()));
+    JsonNode value = array;
+    for (int i = below.size() - 1; i >= 0; i--) {
+      ObjectNode parent = JSON.objectNode();
+      parent.set(below.get(i), value);
+      value = parent;
+    }
+    return value;
+  }
+
+  private static ObjectNode add(String path, JsonNode value) {
+    ObjectNode op = JSON.objectNode();
+    op.put("op", "add");
+    op.put("path", path);
+    op.set("value", value);
+    return op;
+  }
+}
