@@ -1,10 +1,12 @@
 package io.qatvirt.plugin;
 
-/** Entry point of qat-device-plugin.jar. */
+import io.qatvirt.plugin.cli.Cli;
+
+/** Entry point of qat-device-plugin.jar: the plugin, or {@code probe}. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("qat-device-plugin");
+    System.exit(Cli.commandLine().execute(args));
   }
 }

@@ -59,6 +59,9 @@ public final class FakeKubelet implements AutoCloseable {
   public final List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
   public final List<Update> updates = new CopyOnWriteArrayList<>();
 
+  /** How each ListAndWatch stream ended: {@code <resource> <status>} or {@code completed}. */
+  public final List<String> streamEnds = new CopyOnWriteArrayList<>();
+
   private final Path dir;
   private final GrpcTransport transport;
   private final Map<String, ManagedChannel> pluginChannels = new ConcurrentHashMap<>();
@@ -112,12 +115,17 @@ public final class FakeKubelet implements AutoCloseable {
     return updates.stream().filter(u -> u.resource().equals(resource)).reduce((a, b) -> b);
   }
 
-  private static void await(
-      java.util.function.BooleanSupplier done, Duration timeout, String what) {
+  private void await(java.util.function.BooleanSupplier done, Duration timeout, String what) {
     long end = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > end) {
-        throw new AssertionError("fake kubelet: waited " + timeout + " for " + what + " in vain");
+        throw new AssertionError(
+            "fake kubelet: waited "
+                + timeout
+                + " for "
+                + what
+                + " in vain; streams ended: "
+                + streamEnds);
       }
       try {
         Thread.sleep(5);
@@ -170,10 +178,14 @@ public final class FakeKubelet implements AutoCloseable {
               }
 
               @Override
-              public void onError(Throwable t) {}
+              public void onError(Throwable t) {
+                streamEnds.add(resource + " " + io.grpc.Status.fromThrowable(t));
+              }
 
               @Override
-              public void onCompleted() {}
+              public void onCompleted() {
+                streamEnds.add(resource + " completed");
+              }
             });
   }
 
@@ -189,7 +201,8 @@ public final class FakeKubelet implements AutoCloseable {
       response.onNext(Empty.getDefaultInstance());
       response.onCompleted();
       if (watchAfterRegister) {
-        watch(request);
+        // outlive the Register call, whose context ends when it returns
+        io.grpc.Context.current().fork().run(() -> watch(request));
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.qatvirt.webhook.mutation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -69,7 +70,8 @@ public final class QatMutator implements Mutator {
               + ", but it is not a well-formed "
               + kind
               + ": "
-              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+              + wrongField(e)
+              + " has the wrong type");
     }
     return mutate(subject, object);
   }
@@ -139,6 +141,22 @@ public final class QatMutator implements Mutator {
             + subject.ref()
             + ", but "
             + reason);
+  }
+
+  /** The member Jackson choked on, as {@code spec.domain.devices.hostDevices[0]}. */
+  private static String wrongField(Exception e) {
+    if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+      return "a field";
+    }
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference step : mapping.getPath()) {
+      if (step.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(step.getFieldName());
+      } else if (step.getIndex() >= 0) {
+        path.append('[').append(step.getIndex()).append(']');
+      }
+    }
+    return path.toString();
   }
 
   private static String rawRef(JsonNode object) {

@@ -1,0 +1,189 @@
+package io.qatvirt.plugin.sysfs;
+
+import io.qatvirt.plugin.device.PciAddress;
+import io.qatvirt.plugin.device.PciId;
+import io.qatvirt.plugin.device.Printable;
+import io.qatvirt.plugin.device.QatFamily;
+import io.qatvirt.plugin.device.VfioGroup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads one {@code <sysfs>/bus/pci/devices/<BDF>} entry into {@link VfFacts}. Every link it follows
+ * is checked to point where the kernel puts such links before its name is used.
+ */
+final class DeviceReader {
+
+  private final Path devicesDir;
+  private final Path devicesTree;
+  private final Path groupsDir;
+  private final Path driversDir;
+  private final Set<QatFamily> families;
+  private final Set<PciId> extraIds;
+
+  DeviceReader(ScanConfig config) {
+    Path sysfs = config.sysfsRoot().toAbsolutePath().normalize();
+    this.devicesDir = sysfs.resolve("bus/pci/devices");
+    this.devicesTree = sysfs.resolve("devices");
+    this.groupsDir = sysfs.resolve("kernel/iommu_groups");
+    this.driversDir = sysfs.resolve("bus/pci/drivers");
+    this.families = config.families();
+    this.extraIds = new HashSet<>(config.extraVfIds());
+  }
+
+  Path devicesDir() {
+    return devicesDir;
+  }
+
+  Probe read(PciAddress address, String entryName) {
+    Path entry = devicesDir.resolve(entryName);
+    try {
+      return readEntry(address, entry);
+    } catch (NoSuchFileException e) {
+      if (!Files.exists(entry)) {
+        return Probe.Skip.QUIETLY; // the device went away while we looked at it
+      }
+      return new Probe.Broken(
+          "tried to read PCI device " + address + ", but " + e.getFile() + " is missing");
+    } catch (IOException | RuntimeException e) {
+      return new Probe.Broken(
+          "tried to read PCI device " + address + ", but " + SysfsFiles.explain(e));
+    }
+  }
+
+  private Probe readEntry(PciAddress address, Path entry) throws IOException {
+    String vendorText = SysfsFiles.firstLine(entry.resolve("vendor"));
+    String deviceText = SysfsFiles.firstLine(entry.resolve("device"));
+    int vendor = SysfsFiles.hexId(vendorText);
+    int device = SysfsFiles.hexId(deviceText);
+    if (vendor < 0 || device < 0) {
+      String bad = vendor < 0 ? "vendor" : "device";
+      String text = vendor < 0 ? vendorText : deviceText;
+      return new Probe.Broken(
+          "tried to read PCI device "
+              + address
+              + ", but its "
+              + bad
+              + " file reads '"
+              + Printable.of(text)
+              + "', not a PCI ID such as 0x8086");
+    }
+    PciId id = new PciId(vendor, device);
+    Optional<QatFamily> family =
+        vendor == QatFamily.VENDOR_INTEL ? QatFamily.ofVfDevice(device) : Optional.empty();
+    if (family.isPresent() && !families.contains(family.get())) {
+      return new Probe.Skip(
+          "found "
+              + family.get().vfDriver()
+              + " VF "
+              + address
+              + ", but --kernel-vf-drivers does not enable "
+              + family.get().vfDriver()
+              + ": leaving it out");
+    }
+    if (family.isEmpty() && !extraIds.contains(id)) {
+      return Probe.Skip.QUIETLY;
+    }
+    Path dir = realDir(address, entry);
+    if (family.isEmpty() && Files.exists(dir.resolve("sriov_totalvfs"))) {
+      return new Probe.Skip(
+          "found "
+              + id
+              + " device "
+              + address
+              + " from --extra-vf-ids, but it is an SR-IOV PF, not a VF: leaving it out");
+    }
+    Optional<PciAddress> pf = physfn(dir);
+    Optional<VfioGroup> group = group(dir);
+    if (group.isEmpty()) {
+      return new Probe.Broken(
+          "tried to find the IOMMU group of VF "
+              + address
+              + ", but it has no iommu_group link: is the IOMMU on (intel_iommu=on)?");
+    }
+    int numa = numaNode(dir);
+    return new Probe.Found(
+        new VfFacts(address, family, id, dir, pf, group.get(), numa, driver(dir)));
+  }
+
+  private Path realDir(PciAddress address, Path entry) throws IOException {
+    Path target =
+        SysfsFiles.linkTarget(entry).orElseThrow(() -> new NoSuchFileException(entry.toString()));
+    Path dir = SysfsFiles.resolveLink(devicesDir, target);
+    if (!dir.startsWith(devicesTree) || !dir.getFileName().equals(entry.getFileName())) {
+      throw new IOException(
+          entry + " links to " + Printable.of(target.toString()) + ", not into " + devicesTree);
+    }
+    return dir;
+  }
+
+  private Optional<PciAddress> physfn(Path dir) throws IOException {
+    Optional<Path> target = SysfsFiles.linkTarget(dir.resolve("physfn"));
+    if (target.isEmpty()) {
+      return Optional.empty();
+    }
+    Path pfDir = SysfsFiles.resolveLink(dir, target.get());
+    Optional<PciAddress> pf =
+        pfDir.getFileName() == null
+            ? Optional.empty()
+            : PciAddress.parse(pfDir.getFileName().toString());
+    if (pf.isEmpty() || !dir.getParent().equals(pfDir.getParent())) {
+      throw new IOException(
+          "its physfn link points to " + Printable.of(target.get().toString()) + ", not to a PF");
+    }
+    return pf;
+  }
+
+  private Optional<VfioGroup> group(Path dir) throws IOException {
+    Optional<Path> target = SysfsFiles.linkTarget(dir.resolve("iommu_group"));
+    if (target.isEmpty()) {
+      return Optional.empty();
+    }
+    Path groupDir = SysfsFiles.resolveLink(dir, target.get());
+    int number =
+        groupDir.getFileName() == null
+            ? -1
+            : SysfsFiles.smallNumber(groupDir.getFileName().toString());
+    if (number < 0 || !groupsDir.equals(groupDir.getParent())) {
+      throw new IOException(
+          "its iommu_group link points to "
+              + Printable.of(target.get().toString())
+              + ", not into "
+              + groupsDir);
+    }
+    Path name = groupDir.resolve("name");
+    boolean noIommu =
+        Files.exists(name)
+            && SysfsFiles.firstLineIfReadable(name).orElse("").equals("vfio-noiommu");
+    return Optional.of(new VfioGroup(number, noIommu));
+  }
+
+  private static int numaNode(Path dir) {
+    String text = SysfsFiles.firstLineIfReadable(dir.resolve("numa_node")).orElse("-1");
+    int node = SysfsFiles.smallNumber(text);
+    return node < 0 ? -1 : node;
+  }
+
+  private Optional<String> driver(Path dir) throws IOException {
+    Optional<Path> target = SysfsFiles.linkTarget(dir.resolve("driver"));
+    if (target.isEmpty()) {
+      return Optional.empty();
+    }
+    Path driverDir = SysfsFiles.resolveLink(dir, target.get());
+    String name = driverDir.getFileName() == null ? "" : driverDir.getFileName().toString();
+    if (!SysfsFiles.DRIVER_NAME.matcher(name).matches()
+        || !driversDir.equals(driverDir.getParent())) {
+      throw new IOException(
+          "its driver link points to "
+              + Printable.of(target.get().toString())
+              + ", not into "
+              + driversDir);
+    }
+    return Optional.of(name);
+  }
+}

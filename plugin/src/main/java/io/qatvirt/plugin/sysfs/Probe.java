@@ -1,0 +1,16 @@
+package io.qatvirt.plugin.sysfs;
+
+/** What reading one {@code bus/pci/devices} entry came to. */
+sealed interface Probe {
+
+  /** A VF to advertise (binding and health still to judge). */
+  record Found(VfFacts facts) implements Probe {}
+
+  /** Not a device of ours, or gone; {@code note} is logged once when not empty. */
+  record Skip(String note) implements Probe {
+    static final Skip QUIETLY = new Skip("");
+  }
+
+  /** One of ours, but broken: logged once and left out. */
+  record Broken(String reason) implements Probe {}
+}
