@@ -2,9 +2,11 @@ package io.qatvirt.plugin;
 
 import io.qatvirt.plugin.allocation.PreferredAllocator;
 import io.qatvirt.plugin.kubelet.DeviceManager;
+import io.qatvirt.plugin.kubelet.KubeletEvents;
 import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import io.qatvirt.plugin.metrics.MetricsServer;
 import io.qatvirt.plugin.metrics.PluginMetrics;
+import io.qatvirt.plugin.sysfs.BindEvents;
 import io.qatvirt.plugin.sysfs.SysfsScanner;
 import io.qatvirt.plugin.sysfs.SysfsWriter;
 import io.qatvirt.plugin.sysfs.VfioBinder;
@@ -20,18 +22,13 @@ public final class RunningPlugin implements AutoCloseable {
 
   private final UnixSocketTransport transport;
   private final DeviceManager manager;
-  private final PluginMetrics metrics;
   private final Optional<MetricsServer> metricsServer;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RunningPlugin(
-      UnixSocketTransport transport,
-      DeviceManager manager,
-      PluginMetrics metrics,
-      Optional<MetricsServer> metricsServer) {
+      UnixSocketTransport transport, DeviceManager manager, Optional<MetricsServer> metricsServer) {
     this.transport = transport;
     this.manager = manager;
-    this.metrics = metrics;
     this.metricsServer = metricsServer;
   }
 
@@ -43,12 +40,14 @@ public final class RunningPlugin implements AutoCloseable {
    */
   public static RunningPlugin start(PluginSettings settings, SysfsWriter writer)
       throws IOException {
-    PluginMetrics metrics = new PluginMetrics();
+    // Prometheus' classes are loaded only when metrics are served: memory matters on every node.
+    Optional<PluginMetrics> metrics =
+        settings.metricsPort().isPresent() ? Optional.of(new PluginMetrics()) : Optional.empty();
     SysfsScanner scanner =
         new SysfsScanner(
             settings.scan(),
             new VfioBinder(settings.scan().sysfsRoot(), settings.scan().devRoot(), writer),
-            metrics);
+            metrics.<BindEvents>map(m -> m).orElse(BindEvents.NONE));
     UnixSocketTransport transport = new UnixSocketTransport();
     DeviceManager manager =
         new DeviceManager(
@@ -58,14 +57,14 @@ public final class RunningPlugin implements AutoCloseable {
             settings.scanPeriod(),
             transport,
             new PreferredAllocator(settings.policy()),
-            metrics);
+            metrics.<KubeletEvents>map(m -> m).orElse(KubeletEvents.NONE));
     Optional<MetricsServer> metricsServer = Optional.empty();
     try {
-      if (settings.metricsPort().isPresent()) {
+      if (metrics.isPresent()) {
         metricsServer =
             Optional.of(
                 new MetricsServer(
-                    metrics, settings.metricsAddress(), settings.metricsPort().getAsInt()));
+                    metrics.get(), settings.metricsAddress(), settings.metricsPort().getAsInt()));
       }
       manager.start();
     } catch (IOException | RuntimeException e) {
@@ -80,15 +79,11 @@ public final class RunningPlugin implements AutoCloseable {
         settings.scan().sysfsRoot(),
         settings.policy().cliName(),
         settings.scanPeriod().toMillis());
-    return new RunningPlugin(transport, manager, metrics, metricsServer);
+    return new RunningPlugin(transport, manager, metricsServer);
   }
 
   public DeviceManager manager() {
     return manager;
-  }
-
-  public PluginMetrics metrics() {
-    return metrics;
   }
 
   /** The metrics port actually bound, if serving. */

@@ -1,10 +1,21 @@
 package io.qatvirt.webhook;
 
+import io.qatvirt.webhook.cli.ClusterWiring;
+import io.qatvirt.webhook.cli.ShutdownSignal;
+import io.qatvirt.webhook.cli.WebhookCommand;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
 /** Entry point of qat-vm-webhook.jar. */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.out.println("qat-vm-webhook");
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code =
+        WebhookCommand.run(
+            args, new ClusterWiring(), ShutdownSignal.onTermination(), port -> {}, out, err);
+    System.exit(code);
   }
 }

@@ -133,6 +133,10 @@ public final class DeviceManager implements AutoCloseable {
         continue;
       }
       ResourceEndpoint endpoint = endpoints.get(resource);
+      if (endpoint == null && !ResourceEndpoint.validResourceName(resource)) {
+        LOG.error("tried to serve resource \"{}\", but it is not a valid resource name", resource);
+        continue;
+      }
       if (endpoint == null) {
         endpoint =
             new ResourceEndpoint(

@@ -34,6 +34,15 @@ final class ResourceEndpoint {
     this.registrar = registrar;
   }
 
+  private static final java.util.regex.Pattern RESOURCE_NAME =
+      java.util.regex.Pattern.compile(
+          "qat\\.intel\\.com/[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?");
+
+  /** Whether kubelet would accept the name and its socket file stays inside the directory. */
+  static boolean validResourceName(String resourceName) {
+    return RESOURCE_NAME.matcher(resourceName).matches();
+  }
+
   /** {@code qat.intel.com/generic} is served on {@code qat.intel.com-generic.sock}. */
   static String socketName(String resourceName) {
     return resourceName.replace('/', '-') + ".sock";

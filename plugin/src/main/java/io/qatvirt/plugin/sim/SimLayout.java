@@ -69,6 +69,25 @@ final class SimLayout {
     SimTree.link(busDevices.resolve(device.address().toString()), dir);
   }
 
+  /** A PF's SR-IOV attributes (no VFs yet), Gen4+ qat/ files and the QAT heartbeat. */
+  void addPfAttributes(SimDevice pf, PfBuilder spec) throws IOException {
+    Path dir = pf.dir();
+    SimTree.write(dir.resolve("sriov_totalvfs"), spec.total() + "\n");
+    SimTree.write(dir.resolve("sriov_numvfs"), "0\n");
+    SimTree.write(dir.resolve("sriov_drivers_autoprobe"), "1\n");
+    SimTree.write(dir.resolve("sriov_offset"), spec.ids.vfOffset() + "\n");
+    SimTree.write(dir.resolve("sriov_stride"), "1\n");
+    SimTree.write(dir.resolve("sriov_vf_device"), String.format("%04x%n", spec.ids.vfDevice()));
+    if (spec.ids.serviceAware()) {
+      SimTree.write(dir.resolve("qat/state"), spec.state + "\n");
+      SimTree.write(dir.resolve("qat/cfg_services"), spec.services + "\n");
+      SimTree.write(dir.resolve("qat/auto_reset"), "off\n");
+    }
+    if (spec.ids.qatFamily().isPresent()) {
+      SimTree.write(heartbeat(spec.ids, pf.address()), "0\n");
+    }
+  }
+
   /** Removes the device's directory and every link to it (as hot-unplug or sriov_numvfs 0). */
   void removeDevice(SimDevice device) throws IOException {
     String bdf = device.address().toString();
@@ -87,6 +106,11 @@ final class SimLayout {
       return Optional.empty();
     }
     return Optional.of(Files.readSymbolicLink(link).getFileName().toString());
+  }
+
+  /** {@code driver_override} without its newline: {@code (null)} when unset. */
+  String driverOverride(SimDevice device) throws IOException {
+    return SimTree.read(device.dir().resolve("driver_override")).trim();
   }
 
   boolean driverLoaded(String name) {

@@ -14,14 +14,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Applies sysfs writes to a {@link SimulatedNode} as Linux does: {@code driver_override} stores its
- * value; a driver's {@code unbind}/{@code bind}, {@code bus/pci/drivers_probe}, {@code
- * new_id}/{@code remove_id}, a PF's {@code sriov_numvfs} and {@code sriov_drivers_autoprobe}, and a
- * Gen4+ PF's {@code qat/state} and {@code qat/cfg_services} act. Errors come as the kernel's:
- * {@code EINVAL} for a malformed value, {@code ENODEV} when no driver takes the device (vfio-pci
- * unloaded, or refusing a denylisted pre-Gen4 QAT VF), {@code EBUSY} when already bound. Writing a
- * read-only attribute is {@link AccessDeniedException}; a missing one {@link NoSuchFileException}.
- * A value may end in one newline (as {@code echo} writes it) or not. Records every write.
+ * Applies sysfs writes to a {@link SimulatedNode} as Linux (6.1, checked in a QEMU guest) does:
+ * {@code driver_override} stores its value; a driver's {@code unbind}/{@code bind}, {@code
+ * bus/pci/drivers_probe}, {@code new_id}/{@code remove_id}, a PF's {@code sriov_numvfs} and {@code
+ * sriov_drivers_autoprobe}, and a Gen4+ PF's {@code qat/state} and {@code qat/cfg_services} act.
+ *
+ * <p>The kernel's answers: an address that names no device (malformed or absent) is {@code ENODEV};
+ * {@code drivers_probe} succeeds even when no driver takes the device (vfio-pci not loaded, a
+ * pre-Gen4 QAT VF refused by vfio-pci's denylist) or when it is already bound, and leaves it as it
+ * was; a driver's {@code bind} is {@code EBUSY} for a bound device, {@code ENODEV} when the driver
+ * does not match, {@code EINVAL} when vfio-pci refuses a denylisted device; {@code unbind} is
+ * {@code ENODEV} for a device not on that driver. Writing a read-only attribute is {@link
+ * AccessDeniedException}, a missing one {@link NoSuchFileException}. A value may end in one newline
+ * (as {@code echo} writes it) or not. Records every write.
  */
 public final class SimulatedKernel implements SysfsWriter {
 
@@ -69,10 +74,13 @@ public final class SimulatedKernel implements SysfsWriter {
     if (dir.equals(sysfs.resolve("bus/pci")) && name.equals("drivers_probe")) {
       PciAddress address = address(value);
       requirePresent(address);
-      if (node.driver(address).isPresent()) {
-        throw Errno.EBUSY.exception();
+      if (node.driver(address).isEmpty()) {
+        try {
+          node.bind(address, node.probeDriver(address));
+        } catch (IOException noDriverTookIt) {
+          // the kernel ignores probe failures here: the write succeeds, the device stays unbound
+        }
       }
-      node.bind(address, node.probeDriver(address));
       return;
     }
     if (sysfs.resolve("bus/pci/drivers").equals(dir.getParent())) {
@@ -197,7 +205,7 @@ public final class SimulatedKernel implements SysfsWriter {
   }
 
   private static PciAddress address(String value) throws IOException {
-    return PciAddress.parse(value).orElseThrow(Errno.EINVAL::exception);
+    return PciAddress.parse(value).orElseThrow(Errno.ENODEV::exception);
   }
 
   private static int number(String value) throws IOException {

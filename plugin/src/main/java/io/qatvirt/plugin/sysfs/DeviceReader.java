@@ -7,8 +7,10 @@ import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.device.VfioGroup;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +42,26 @@ final class DeviceReader {
     return devicesDir;
   }
 
-  Probe read(PciAddress address, String entryName) {
+  /**
+   * The identity of the device directory behind an entry (its file key): a device removed and added
+   * again at the same address is a new directory. Empty when the entry is gone.
+   */
+  Optional<Object> identity(String entryName) {
+    try {
+      Object key =
+          Files.readAttributes(
+                  devicesDir.resolve(entryName),
+                  BasicFileAttributes.class,
+                  LinkOption.NOFOLLOW_LINKS)
+              .fileKey();
+      return Optional.of(key == null ? new Object() : key);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Reads the facts fixed for the directory's life: {@link Probe.Found} for one of ours. */
+  Probe readFixed(PciAddress address, String entryName) {
     Path entry = devicesDir.resolve(entryName);
     try {
       return readEntry(address, entry);
@@ -57,8 +78,9 @@ final class DeviceReader {
   }
 
   private Probe readEntry(PciAddress address, Path entry) throws IOException {
-    String vendorText = SysfsFiles.firstLine(entry.resolve("vendor"));
-    String deviceText = SysfsFiles.firstLine(entry.resolve("device"));
+    Path dir = realDir(address, entry);
+    String vendorText = SysfsFiles.firstLine(dir.resolve("vendor"));
+    String deviceText = SysfsFiles.firstLine(dir.resolve("device"));
     int vendor = SysfsFiles.hexId(vendorText);
     int device = SysfsFiles.hexId(deviceText);
     if (vendor < 0 || device < 0) {
@@ -89,7 +111,6 @@ final class DeviceReader {
     if (family.isEmpty() && !extraIds.contains(id)) {
       return Probe.Skip.QUIETLY;
     }
-    Path dir = realDir(address, entry);
     if (family.isEmpty() && Files.exists(dir.resolve("sriov_totalvfs"))) {
       return new Probe.Skip(
           "found "
@@ -99,16 +120,34 @@ final class DeviceReader {
               + " from --extra-vf-ids, but it is an SR-IOV PF, not a VF: leaving it out");
     }
     Optional<PciAddress> pf = physfn(dir);
-    Optional<VfioGroup> group = group(dir);
-    if (group.isEmpty()) {
+    return new Probe.Found(new StaticFacts(address, family, id, dir, pf, numaNode(dir)));
+  }
+
+  /**
+   * Reads what may change from scan to scan (group, driver) through the device's memos: {@link
+   * Probe.Ready}, or broken, or gone.
+   */
+  Probe readCurrent(StaticFacts fixed, LinkMemo<VfioGroup> groupLink, LinkMemo<String> driverLink) {
+    try {
+      Optional<VfioGroup> group = groupLink.read(target -> group(fixed.dir(), target));
+      if (group.isEmpty()) {
+        if (!Files.exists(fixed.dir())) {
+          return Probe.Skip.QUIETLY;
+        }
+        return new Probe.Broken(
+            "tried to find the IOMMU group of VF "
+                + fixed.address()
+                + ", but it has no iommu_group link: is the IOMMU on (intel_iommu=on)?");
+      }
+      Optional<String> driver = driverLink.read(target -> driver(fixed.dir(), target));
+      return new Probe.Ready(new VfFacts(fixed, group.get(), driver));
+    } catch (IOException | RuntimeException e) {
+      if (!Files.exists(fixed.dir())) {
+        return Probe.Skip.QUIETLY;
+      }
       return new Probe.Broken(
-          "tried to find the IOMMU group of VF "
-              + address
-              + ", but it has no iommu_group link: is the IOMMU on (intel_iommu=on)?");
+          "tried to read VF " + fixed.address() + ", but " + SysfsFiles.explain(e));
     }
-    int numa = numaNode(dir);
-    return new Probe.Found(
-        new VfFacts(address, family, id, dir, pf, group.get(), numa, driver(dir)));
   }
 
   private Path realDir(PciAddress address, Path entry) throws IOException {
@@ -139,12 +178,8 @@ final class DeviceReader {
     return pf;
   }
 
-  private Optional<VfioGroup> group(Path dir) throws IOException {
-    Optional<Path> target = SysfsFiles.linkTarget(dir.resolve("iommu_group"));
-    if (target.isEmpty()) {
-      return Optional.empty();
-    }
-    Path groupDir = SysfsFiles.resolveLink(dir, target.get());
+  private VfioGroup group(Path dir, Path target) throws IOException {
+    Path groupDir = SysfsFiles.resolveLink(dir, target);
     int number =
         groupDir.getFileName() == null
             ? -1
@@ -152,7 +187,7 @@ final class DeviceReader {
     if (number < 0 || !groupsDir.equals(groupDir.getParent())) {
       throw new IOException(
           "its iommu_group link points to "
-              + Printable.of(target.get().toString())
+              + Printable.of(target.toString())
               + ", not into "
               + groupsDir);
     }
@@ -160,7 +195,7 @@ final class DeviceReader {
     boolean noIommu =
         Files.exists(name)
             && SysfsFiles.firstLineIfReadable(name).orElse("").equals("vfio-noiommu");
-    return Optional.of(new VfioGroup(number, noIommu));
+    return new VfioGroup(number, noIommu);
   }
 
   private static int numaNode(Path dir) {
@@ -169,21 +204,17 @@ final class DeviceReader {
     return node < 0 ? -1 : node;
   }
 
-  private Optional<String> driver(Path dir) throws IOException {
-    Optional<Path> target = SysfsFiles.linkTarget(dir.resolve("driver"));
-    if (target.isEmpty()) {
-      return Optional.empty();
-    }
-    Path driverDir = SysfsFiles.resolveLink(dir, target.get());
+  private String driver(Path dir, Path target) throws IOException {
+    Path driverDir = SysfsFiles.resolveLink(dir, target);
     String name = driverDir.getFileName() == null ? "" : driverDir.getFileName().toString();
     if (!SysfsFiles.DRIVER_NAME.matcher(name).matches()
         || !driversDir.equals(driverDir.getParent())) {
       throw new IOException(
           "its driver link points to "
-              + Printable.of(target.get().toString())
+              + Printable.of(target.toString())
               + ", not into "
               + driversDir);
     }
-    return Optional.of(name);
+    return name;
   }
 }

@@ -31,7 +31,6 @@ final class PfReader {
    * @param family its VFs' family; empty for a PF of extra-ID VFs (no QAT files)
    */
   PfInfo read(PciAddress pf, Path pfDir, Optional<QatFamily> family) {
-    Map<PciAddress, Integer> indices = vfIndices(pfDir);
     List<String> problems = new ArrayList<>();
     KindDecision kind = NOT_SERVICE_AWARE;
     if (family.isPresent() && family.get().serviceAware()) {
@@ -47,7 +46,7 @@ final class PfReader {
       }
     }
     if (family.isPresent()) {
-      String driver = pfDriver(pfDir).orElse(family.get().pfDriver());
+      String driver = SysfsFiles.driverName(pfDir).orElse(family.get().pfDriver());
       Path status =
           debugfsRoot.resolve("qat_" + driver + "_" + pf).resolve("heartbeat").resolve("status");
       if (SysfsFiles.firstLineIfReadable(status).filter("-1"::equals).isPresent()) {
@@ -59,10 +58,11 @@ final class PfReader {
                 + " reads -1): the QAT device needs a reset; check dmesg and qat/auto_reset");
       }
     }
-    return new PfInfo(pf, indices, kind, List.copyOf(problems));
+    return new PfInfo(pf, kind, List.copyOf(problems));
   }
 
-  private static Map<PciAddress, Integer> vfIndices(Path pfDir) {
+  /** The {@code virtfn<i>} index of each VF the PF links to. */
+  static Map<PciAddress, Integer> vfIndices(Path pfDir) {
     Map<PciAddress, Integer> indices = new HashMap<>();
     try (DirectoryStream<Path> links = Files.newDirectoryStream(pfDir, "virtfn*")) {
       for (Path link : links) {
@@ -84,16 +84,5 @@ final class PfReader {
       // the PF vanished or can't be listed: its VFs keep index -1 and sort by address
     }
     return indices;
-  }
-
-  private static Optional<String> pfDriver(Path pfDir) {
-    try {
-      return SysfsFiles.linkTarget(pfDir.resolve("driver"))
-          .map(Path::getFileName)
-          .map(Path::toString)
-          .filter(name -> SysfsFiles.DRIVER_NAME.matcher(name).matches());
-    } catch (IOException e) {
-      return Optional.empty();
-    }
   }
 }

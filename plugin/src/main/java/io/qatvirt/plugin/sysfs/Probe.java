@@ -3,8 +3,11 @@ package io.qatvirt.plugin.sysfs;
 /** What reading one {@code bus/pci/devices} entry came to. */
 sealed interface Probe {
 
-  /** A VF to advertise (binding and health still to judge). */
-  record Found(VfFacts facts) implements Probe {}
+  /** One of ours: its fixed facts. */
+  record Found(StaticFacts facts) implements Probe {}
+
+  /** One of ours as it is right now. */
+  record Ready(VfFacts facts) implements Probe {}
 
   /** Not a device of ours, or gone; {@code note} is logged once when not empty. */
   record Skip(String note) implements Probe {

@@ -83,4 +83,16 @@ final class SysfsFiles {
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
+
+  /** The name of the driver a device directory's {@code driver} link names; empty if none. */
+  static Optional<String> driverName(Path deviceDir) {
+    try {
+      return linkTarget(deviceDir.resolve("driver"))
+          .map(Path::getFileName)
+          .map(Path::toString)
+          .filter(name -> DRIVER_NAME.matcher(name).matches());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
 }

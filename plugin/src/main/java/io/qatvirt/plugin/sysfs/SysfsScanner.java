@@ -3,8 +3,6 @@ package io.qatvirt.plugin.sysfs;
 import io.qatvirt.plugin.device.DeviceSnapshot;
 import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.PciAddress;
-import io.qatvirt.plugin.device.Printable;
-import io.qatvirt.plugin.device.ResourceKinds;
 import io.qatvirt.plugin.device.Vf;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -13,11 +11,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -40,35 +40,38 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
   private final VfioBinder binder;
   private final BindEvents events;
   private final LongSupplier nanoTime;
-  private final DeviceReader reader;
-  private final PfReader pfReader;
+  private final Logger log;
+  private final VfDiscovery discovery;
   private final Path vfioDir;
-  private final OnceLog once = new OnceLog(LOG);
+  private final OnceLog once;
   private final Map<PciAddress, FailedBind> failedBinds = new HashMap<>();
 
   private record FailedBind(String reason, long retryAt) {}
 
   public SysfsScanner(ScanConfig config, VfioBinder binder, BindEvents events) {
-    this(config, binder, events, System::nanoTime);
+    this(config, binder, events, System::nanoTime, LOG);
   }
 
-  SysfsScanner(ScanConfig config, VfioBinder binder, BindEvents events, LongSupplier nanoTime) {
+  SysfsScanner(
+      ScanConfig config, VfioBinder binder, BindEvents events, LongSupplier nanoTime, Logger log) {
+    this.once = new OnceLog(log);
+    this.log = log;
     this.config = Objects.requireNonNull(config, "config");
     this.binder = Objects.requireNonNull(binder, "binder");
     this.events = Objects.requireNonNull(events, "events");
     this.nanoTime = nanoTime;
-    this.reader = new DeviceReader(config);
-    this.pfReader = new PfReader(config);
+    this.discovery = new VfDiscovery(config);
     this.vfioDir = config.devRoot().toAbsolutePath().normalize().resolve("vfio");
   }
 
   @Override
   public synchronized DeviceSnapshot scan() {
     try {
-      List<Candidate> candidates = findCandidates();
-      if (candidates == null) {
+      Optional<List<Candidate>> found = discovery.discover(once);
+      if (found.isEmpty()) {
         return DeviceSnapshot.EMPTY;
       }
+      List<Candidate> candidates = new ArrayList<>(found.get());
       candidates.sort(Candidate.ORDER);
       if (candidates.size() > config.maxNumDevices()) {
         once.info(
@@ -80,8 +83,13 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
         candidates = candidates.subList(0, config.maxNumDevices());
       }
       Map<String, List<Vf>> byResource = new LinkedHashMap<>();
+      List<Candidate> bound = new ArrayList<>(candidates.size());
       for (Candidate candidate : candidates) {
-        Vf vf = judge(bindIfNeeded(candidate));
+        bound.add(bindIfNeeded(candidate));
+      }
+      Set<String> vfioNodes = vfioNodes();
+      for (Candidate candidate : bound) {
+        Vf vf = judge(candidate, vfioNodes);
         byResource.computeIfAbsent(vf.resourceName(), name -> new ArrayList<>()).add(vf);
       }
       failedBinds
@@ -91,81 +99,6 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
     } finally {
       once.endScan();
     }
-  }
-
-  /** The VFs of enabled families and extra IDs; null when sysfs itself can't be listed. */
-  private List<Candidate> findCandidates() {
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(reader.devicesDir())) {
-      entries.forEach(entry -> names.add(entry.getFileName().toString()));
-    } catch (IOException | RuntimeException e) {
-      once.warn(
-          "tried to list "
-              + reader.devicesDir()
-              + ", but "
-              + SysfsFiles.explain(e)
-              + ": advertising no VFs (is /sys mounted into the plugin?)");
-      return null;
-    }
-    Map<PciAddress, PfInfo> pfs = new HashMap<>();
-    List<Candidate> candidates = new ArrayList<>();
-    for (String name : names) {
-      Optional<PciAddress> address = PciAddress.parse(name);
-      if (address.isEmpty()) {
-        once.warn(
-            "tried to read "
-                + reader.devicesDir()
-                + "/"
-                + Printable.of(name)
-                + ", but its name is not a PCI address: skipping it");
-        continue;
-      }
-      Probe probe = reader.read(address.get(), name);
-      if (probe instanceof Probe.Broken broken) {
-        once.warn(broken.reason() + ": leaving it out");
-      } else if (probe instanceof Probe.Skip skip) {
-        if (!skip.note().isEmpty()) {
-          once.info(skip.note());
-        }
-      } else if (probe instanceof Probe.Found found) {
-        candidate(found.facts(), pfs).ifPresent(candidates::add);
-      }
-    }
-    return candidates;
-  }
-
-  private Optional<Candidate> candidate(VfFacts facts, Map<PciAddress, PfInfo> pfs) {
-    if (!config.bind() && !onVfioPci(facts)) {
-      once.info(
-          "found VF "
-              + facts.address()
-              + " on "
-              + facts.driver().orElse("no driver")
-              + ", not vfio-pci, and binding is off (--no-bind): leaving it out");
-      return Optional.empty();
-    }
-    if (facts.pf().isEmpty()) {
-      return Optional.of(new Candidate(facts, -1, ResourceKinds.GENERIC, List.of()));
-    }
-    PciAddress pf = facts.pf().get();
-    PfInfo info =
-        pfs.computeIfAbsent(
-            pf, p -> pfReader.read(p, facts.dir().resolveSibling(p.toString()), facts.family()));
-    info.kind()
-        .fallbackReason()
-        .filter(reason -> facts.family().isPresent())
-        .ifPresent(
-            reason ->
-                once.warn(
-                    "tried to name the resource of the VFs of PF "
-                        + pf
-                        + " after its services, but "
-                        + reason
-                        + ": advertising them as "
-                        + Vf.RESOURCE_PREFIX
-                        + ResourceKinds.GENERIC));
-    int index = info.vfIndex().getOrDefault(facts.address(), -1);
-    return Optional.of(new Candidate(facts, index, info.kind().kind(), info.problems()));
   }
 
   private Candidate bindIfNeeded(Candidate candidate) {
@@ -181,7 +114,7 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
     BindResult result = binder.bind(facts.address(), facts.group());
     if (result instanceof BindResult.Bound bound) {
       failedBinds.remove(facts.address());
-      LOG.info(
+      log.info(
           "bound VF {} to vfio-pci in {} ms (was on {})",
           facts.address(),
           bound.took().toMillis(),
@@ -194,10 +127,26 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
         facts.address(), new FailedBind(reason, nanoTime.getAsLong() + BIND_RETRY_AFTER.toNanos()));
     once.warn(reason);
     events.bindFailed(facts.address(), reason);
-    return candidate;
+    // the attempt may have left it unbound: advertise the driver it has now
+    return candidate.withFacts(facts.withDriver(SysfsFiles.driverName(facts.fixed().dir())));
   }
 
-  private Vf judge(Candidate candidate) {
+  private Set<String> vfioNodes() {
+    Set<String> names = new HashSet<>();
+    try (DirectoryStream<Path> nodes = Files.newDirectoryStream(vfioDir)) {
+      nodes.forEach(node -> names.add(node.getFileName().toString()));
+    } catch (IOException | RuntimeException e) {
+      once.warn(
+          "tried to list "
+              + vfioDir
+              + ", but "
+              + SysfsFiles.explain(e)
+              + ": every VF is unhealthy until /dev/vfio is readable");
+    }
+    return names;
+  }
+
+  private Vf judge(Candidate candidate, Set<String> vfioNodes) {
     VfFacts facts = candidate.facts();
     List<String> problems = new ArrayList<>();
     if (!onVfioPci(facts)) {
@@ -206,7 +155,7 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
           failed != null
               ? failed.reason()
               : "it is on " + facts.driver().orElse("no driver") + ", not vfio-pci");
-    } else if (!Files.exists(vfioDir.resolve(facts.group().nodeName()))) {
+    } else if (!vfioNodes.contains(facts.group().nodeName())) {
       problems.add(
           "its VFIO node "
               + facts.group().devicePath()
@@ -224,13 +173,13 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
         candidate.vfIndex(),
         candidate.kind(),
         facts.group(),
-        facts.numaNode(),
+        facts.fixed().numaNode(),
         facts.driver(),
         health,
         reason);
   }
 
-  private static boolean onVfioPci(VfFacts facts) {
+  static boolean onVfioPci(VfFacts facts) {
     return facts.driver().filter(VfioBinder.VFIO_PCI::equals).isPresent();
   }
 }

@@ -1,29 +1,21 @@
 package io.qatvirt.plugin.sysfs;
 
 import io.qatvirt.plugin.device.PciAddress;
-import io.qatvirt.plugin.device.PciId;
-import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.device.VfioGroup;
-import java.nio.file.Path;
 import java.util.Optional;
 
-/**
- * What sysfs says about one candidate VF before binding and health are judged.
- *
- * @param family the QAT family; empty for a device matched by an extra ID
- * @param dir the VF's real directory under {@code <sysfs>/devices}
- */
-record VfFacts(
-    PciAddress address,
-    Optional<QatFamily> family,
-    PciId id,
-    Path dir,
-    Optional<PciAddress> pf,
-    VfioGroup group,
-    int numaNode,
-    Optional<String> driver) {
+/** A candidate VF as one scan sees it: its fixed facts plus its group and driver right now. */
+record VfFacts(StaticFacts fixed, VfioGroup group, Optional<String> driver) {
+
+  PciAddress address() {
+    return fixed.address();
+  }
+
+  Optional<PciAddress> pf() {
+    return fixed.pf();
+  }
 
   VfFacts withDriver(Optional<String> newDriver) {
-    return new VfFacts(address, family, id, dir, pf, group, numaNode, newDriver);
+    return new VfFacts(fixed, group, newDriver);
   }
 }

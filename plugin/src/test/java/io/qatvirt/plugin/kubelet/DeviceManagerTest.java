@@ -164,6 +164,32 @@ class DeviceManagerTest {
   }
 
   @Test
+  void watchesTheVfioFolderOnceItAppears() throws Exception {
+    for (int g = 10; g < 18; g++) {
+      Files.delete(devRoot.resolve("vfio/" + g));
+    }
+    Files.delete(devRoot.resolve("vfio"));
+    kubelet.start();
+    startManager();
+    kubelet.awaitUpdate(u -> u.healthy() == 0, WAIT);
+
+    Files.createDirectories(devRoot.resolve("vfio"));
+    Files.writeString(devRoot.resolve("vfio/10"), "");
+    Files.writeString(devRoot.resolve("vfio/11"), "");
+
+    assertEquals(
+        "qat.intel.com/generic 0000:3d:01.0=Healthy@1 0000:3d:01.1=Healthy",
+        describe(kubelet.awaitUpdate(u -> u.healthy() == 2, WAIT)));
+    Files.delete(devRoot.resolve("vfio/10"));
+    assertEquals(
+        "qat.intel.com/generic 0000:3d:01.0=Unhealthy@1 0000:3d:01.1=Healthy",
+        describe(
+            kubelet.awaitUpdate(
+                u -> u.healthy() == 1 && u.devices().get(0).getHealth().equals("Unhealthy"),
+                WAIT)));
+  }
+
+  @Test
   void servesAndRegistersAgainWhenKubeletRestarts() throws Exception {
     kubelet.start();
     startManager();
@@ -213,6 +239,17 @@ class DeviceManagerTest {
 
     assertEquals(registration(CY), kubelet.awaitRegistrations(2, WAIT).get(1));
     assertFalse(Files.exists(kubeletDir.resolve("qat.intel.com-generic.sock")));
+    assertEquals(java.util.Set.of(CY), manager.servedResources());
+  }
+
+  @Test
+  void skipsAResourceNameKubeletWouldRefuseAndServesTheOthers() throws Exception {
+    layout.set(
+        Map.of("qat.intel.com/../../x", List.of("0000:3d:01.0"), CY, List.of("0000:3f:01.2")));
+    kubelet.start();
+    startManager();
+
+    assertEquals(registration(CY), kubelet.awaitRegistrations(1, WAIT).get(0));
     assertEquals(java.util.Set.of(CY), manager.servedResources());
   }
 

@@ -65,6 +65,7 @@ public final class FakeKubelet implements AutoCloseable {
   private final Path dir;
   private final GrpcTransport transport;
   private final Map<String, ManagedChannel> pluginChannels = new ConcurrentHashMap<>();
+  private final Map<String, ManagedChannel> watchChannels = new ConcurrentHashMap<>();
   private Server server;
 
   public FakeKubelet(Path dir, GrpcTransport transport) {
@@ -155,12 +156,11 @@ public final class FakeKubelet implements AutoCloseable {
 
   private void watch(RegisterRequest request) {
     String resource = request.getResourceName();
-    ManagedChannel old = pluginChannels.remove(request.getEndpoint());
+    ManagedChannel channel = transport.dial(dir.resolve(request.getEndpoint()));
+    ManagedChannel old = watchChannels.put(request.getEndpoint(), channel);
     if (old != null) {
       old.shutdownNow();
     }
-    ManagedChannel channel = transport.dial(dir.resolve(request.getEndpoint()));
-    pluginChannels.put(request.getEndpoint(), channel);
     DevicePluginGrpc.newStub(channel)
         .listAndWatch(
             Empty.getDefaultInstance(),
@@ -210,6 +210,8 @@ public final class FakeKubelet implements AutoCloseable {
   private synchronized void stopServing() {
     pluginChannels.values().forEach(ManagedChannel::shutdownNow);
     pluginChannels.clear();
+    watchChannels.values().forEach(ManagedChannel::shutdownNow);
+    watchChannels.clear();
     if (server != null) {
       server.shutdownNow();
       try {

@@ -82,7 +82,8 @@ public final class AdmissionController {
     MutationOutcome.Allowed allowed = (MutationOutcome.Allowed) outcome;
     Optional<String> warning = Optional.empty();
     if (!allowed.requested().isEmpty()) {
-      PermitDecision permit = permitted.check(allowed.requested().keySet());
+      PermitDecision permit =
+          permitted.check(request.kind() + " " + request.objectRef(), allowed.requested().keySet());
       if (permit instanceof PermitDecision.Deny deny) {
         LOG.info(
             "admission {} {} {} {}: denied, not permitted: {}",

@@ -19,12 +19,13 @@ public final class WebhookOptions {
   @Option(
       names = "--port",
       defaultValue = "8443",
-      description = "HTTPS port to listen on (default: ${DEFAULT-VALUE}).")
+      description = "HTTPS port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(
       names = "--bind-address",
       defaultValue = "0.0.0.0",
+      paramLabel = "<address>",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String bindAddress;
 
@@ -57,6 +58,7 @@ public final class WebhookOptions {
   @Option(
       names = "--resource-prefix",
       defaultValue = MutatorConfig.DEFAULT_PREFIX,
+      paramLabel = "<prefix>",
       description = "Prefix of the device plugin's resource names (default: ${DEFAULT-VALUE}).")
   String resourcePrefix;
 
@@ -73,6 +75,7 @@ public final class WebhookOptions {
   @Option(
       names = "--max-vfs-per-vm",
       defaultValue = "16",
+      paramLabel = "<n>",
       description = "Most VFs of one resource a VM may ask for (default: ${DEFAULT-VALUE}).")
   int maxVfsPerVm;
 
@@ -100,6 +103,7 @@ public final class WebhookOptions {
   @Option(
       names = "--max-concurrency",
       defaultValue = "32",
+      paramLabel = "<n>",
       description =
           "Admission requests handled at once; more wait up to --queue-timeout, then get 503"
               + " (default: ${DEFAULT-VALUE}).")
@@ -169,8 +173,8 @@ public final class WebhookOptions {
   }
 
   public ServerOptions serverOptions() throws InvalidOption {
-    if (port < 1 || port > 65535) {
-      throw new InvalidOption("--port", port + " is not a port number (1-65535)");
+    if (port < 0 || port > 65535) {
+      throw new InvalidOption("--port", port + " is not a port number (0-65535)");
     }
     if (maxConcurrency < 1 || maxConcurrency > 1024) {
       throw new InvalidOption("--max-concurrency", maxConcurrency + " is not within 1-1024");

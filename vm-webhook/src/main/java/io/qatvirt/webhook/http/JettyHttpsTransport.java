@@ -18,7 +18,6 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -27,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The webhook served by Jetty 12 (HTTP/1.1 over TLS 1.2/1.3): a bounded thread pool, a {@link
- * QoSHandler} that lets {@code maxConcurrency} requests run and makes the rest wait up to {@code
- * queueTimeout} (then 503), an idle timeout for slow clients, and a {@link GracefulHandler} so that
- * {@link #close()} drains in-flight requests.
+ * QoSHandler} that lets {@code maxConcurrency} requests run and makes up to four times as many wait
+ * up to {@code queueTimeout} (then, or past that many, 503), an idle timeout for slow clients, and
+ * a {@link GracefulHandler} so that {@link #close()} drains in-flight requests.
  */
 public final class JettyHttpsTransport implements HttpsTransport {
   private static final Logger LOG = LoggerFactory.getLogger(JettyHttpsTransport.class);
@@ -37,15 +36,17 @@ public final class JettyHttpsTransport implements HttpsTransport {
   /** Threads Jetty keeps for accepting and selecting, on top of the request threads. */
   private static final int OVERHEAD_THREADS = 6;
 
+  /** Requests that may wait for a slot, per slot; past that they get 503 at once. */
+  private static final int MAX_WAITING_PER_SLOT = 4;
+
   private final Server server;
   private final ServerConnector connector;
 
   public JettyHttpsTransport(
       ServerOptions options, SSLContext sslContext, WebhookEndpoints endpoints) {
     int maxThreads = options.maxConcurrency() + OVERHEAD_THREADS;
-    QueuedThreadPool pool =
-        new QueuedThreadPool(
-            maxThreads, Math.min(8, maxThreads), 60_000, new BlockingArrayQueue<>(4 * maxThreads));
+    // Jetty wants an unbounded job queue; the QoSHandler below bounds the requests instead
+    QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
     pool.setName("webhook-http");
     server = new Server(pool);
 
@@ -70,6 +71,7 @@ public final class JettyHttpsTransport implements HttpsTransport {
     QoSHandler qos = new QoSHandler(new Adapter(endpoints));
     qos.setMaxRequestCount(options.maxConcurrency());
     qos.setMaxSuspend(options.queueTimeout());
+    qos.setMaxSuspendedRequestCount(MAX_WAITING_PER_SLOT * options.maxConcurrency());
     qos.setRejectStatusCode(503);
     server.setHandler(new GracefulHandler(qos));
     server.setStopTimeout(options.drainTimeout().toMillis());

@@ -94,6 +94,13 @@ public final class WebhookEndpoints {
     return reject(new HttpReply(reply.status(), reply.contentType(), reply.body(), Map.of(), true));
   }
 
+  /** The 408 reply for a body that stopped arriving; the connection is closed. */
+  public HttpReply timedOut() {
+    HttpReply reply =
+        HttpReply.text(408, "tried to read the request body, but the client stopped sending it");
+    return reject(new HttpReply(408, reply.contentType(), reply.body(), Map.of(), true));
+  }
+
   /** Answers a request that passed {@link #screen}, with its whole body. */
   public HttpReply handle(String path, byte[] body) {
     return switch (path) {

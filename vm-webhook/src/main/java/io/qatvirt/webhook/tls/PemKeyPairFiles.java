@@ -99,7 +99,8 @@ public final class PemKeyPairFiles {
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
     try {
       if (parsed instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
+        // only the private half: SEC1 EC keys may leave the public key out
+        return converter.getPrivateKey(pair.getPrivateKeyInfo());
       }
       if (parsed instanceof PrivateKeyInfo info) {
         return converter.getPrivateKey(info);

@@ -18,16 +18,19 @@ import java.util.Date;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /** A throw-away CA that issues server certificates for 127.0.0.1, made at test time. */
 public final class TestCertificates {
@@ -73,11 +76,31 @@ public final class TestCertificates {
       Object key =
           format == KeyFormat.PKCS8
               ? new JcaPKCS8Generator(issued.keys().getPrivate(), null)
-              : issued.keys().getPrivate();
+              : traditional(issued.keys());
       Files.writeString(keyFile, pem(key));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * PKCS#1 for RSA; for EC a full SEC1 key with curve and public key, as openssl writes it
+   * (BouncyCastle's writer would leave the curve out).
+   */
+  private static Object traditional(KeyPair keys) throws IOException {
+    if (!"EC".equals(keys.getPrivate().getAlgorithm())) {
+      return keys.getPrivate();
+    }
+    PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+    org.bouncycastle.asn1.sec.ECPrivateKey inner =
+        org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.parsePrivateKey());
+    var sec1 =
+        new org.bouncycastle.asn1.sec.ECPrivateKey(
+            256,
+            inner.getKey(),
+            SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded()).getPublicKeyData(),
+            info.getPrivateKeyAlgorithm().getParameters());
+    return new PemObject("EC PRIVATE KEY", sec1.getEncoded());
   }
 
   public static String pem(Object... objects) {

@@ -1,9 +1,15 @@
-package io.qatvirt.webhook.http;
+package io.qatvirt.webhook.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import io.qatvirt.webhook.http.BodyTooLargeException;
+import io.qatvirt.webhook.http.BoundedBody;
+import io.qatvirt.webhook.http.HttpReply;
+import io.qatvirt.webhook.http.HttpsTransport;
+import io.qatvirt.webhook.http.ServerOptions;
+import io.qatvirt.webhook.http.WebhookEndpoints;
 import io.qatvirt.webhook.tls.ServerTls;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +25,8 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The webhook served by the JDK's own {@code com.sun.net.httpserver.HttpsServer}: the candidate
- * measured against Jetty (see {@code AdmissionBenchmark}). Its timeouts are JVM-wide system
+ * measured against Jetty by {@link AdmissionBenchmark}, and not chosen (several times slower under
+ * TLS: one dispatcher thread does every connection's TLS work). Its timeouts are JVM-wide system
  * properties ({@code sun.net.httpserver.maxReqTime}, {@code idleInterval}), so {@link
  * ServerOptions#idleTimeout()} is not applied per server; {@link ServerOptions#queueTimeout()} is
  * not supported (past the queue, connections are closed).

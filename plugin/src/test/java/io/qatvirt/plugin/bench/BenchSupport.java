@@ -1,0 +1,85 @@
+package io.qatvirt.plugin.bench;
+
+import io.qatvirt.plugin.device.QatFamily;
+import io.qatvirt.plugin.sim.SimulatedNode;
+import io.qatvirt.plugin.sim.VfStart;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/** Shared set-up and statistics for the benchmark mains. */
+final class BenchSupport {
+  private BenchSupport() {}
+
+  /**
+   * The JVM flags the DaemonSet runs the plugin with: serial GC with a small heap that gives memory
+   * back, C1 only (the plugin waits on I/O; C2 would cost memory for nothing), small stacks and
+   * code cache, no perf-data file, and Netty's unpooled allocator (pooled arenas hold megabytes for
+   * a handful of kubelet calls). The DaemonSet also sets {@code MALLOC_ARENA_MAX=2}.
+   */
+  static final List<String> DAEMONSET_JVM_FLAGS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xms4m",
+          "-Xmx16m",
+          "-XX:MinHeapFreeRatio=10",
+          "-XX:MaxHeapFreeRatio=20",
+          "-Xss256k",
+          "-XX:MaxMetaspaceSize=48m",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:CICompilerCount=1",
+          "-XX:ReservedCodeCacheSize=16m",
+          "-XX:MaxDirectMemorySize=16m",
+          "-XX:-UsePerfData",
+          "-Dio.grpc.netty.shaded.io.netty.allocator.type=unpooled");
+
+  /** A node with {@code pfs} Gen4 PFs of {@code vfsPerPf} VFs each, all on vfio-pci. */
+  static SimulatedNode node(Path root, int pfs, int vfsPerPf) throws IOException {
+    SimulatedNode node = SimulatedNode.create(root);
+    for (int i = 0; i < pfs; i++) {
+      node.pf(QatFamily.GEN4_4XXX, String.format("0000:%02x:00.0", 0x6b + i * 2))
+          .vfs(vfsPerPf)
+          .totalVfs(Math.max(16, vfsPerPf))
+          .services("sym;asym")
+          .numaNode(i % 2)
+          .start(VfStart.VFIO_PCI)
+          .create();
+    }
+    return node;
+  }
+
+  static Path tempDir(String prefix) throws IOException {
+    return Files.createTempDirectory(prefix);
+  }
+
+  /** {@code p50=… p99=… max=…} of the samples in the given unit. */
+  static String percentiles(long[] nanos, String unit, double divisor) {
+    long[] sorted = nanos.clone();
+    Arrays.sort(sorted);
+    return String.format(
+        "n=%d p50=%.3f%s p99=%.3f%s max=%.3f%s",
+        sorted.length,
+        at(sorted, 0.50) / divisor,
+        unit,
+        at(sorted, 0.99) / divisor,
+        unit,
+        sorted[sorted.length - 1] / divisor,
+        unit);
+  }
+
+  private static long at(long[] sorted, double q) {
+    return sorted[(int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  }
+
+  /** The plugin's resident memory from /proc, in KiB. */
+  static long vmRssKib(long pid) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IOException("no VmRSS in /proc/" + pid + "/status");
+  }
+}

@@ -1,0 +1,143 @@
+package io.qatvirt.webhook.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.qatvirt.webhook.testing.RawHttps;
+import io.qatvirt.webhook.testing.Reviews;
+import io.qatvirt.webhook.testing.RunningWebhook;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Slow clients, bounded concurrency and draining shutdown, over real TLS. */
+class WebhookLifecycleIT {
+  @TempDir Path dir;
+
+  @Test
+  void closesAConnectionWhoseRequestHeadersStall() throws Exception {
+    try (RunningWebhook webhook =
+            new RunningWebhook(dir, RunningWebhook.options(Duration.ofMillis(500), 4));
+        RawHttps raw = webhook.raw(10_000)) {
+      long start = System.nanoTime();
+      raw.send("POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: applic");
+
+      assertTrue(raw.closedByServer(), "the server should close the stalled connection");
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(waited >= 400, "closed after " + waited + " ms, before the idle timeout");
+    }
+  }
+
+  @Test
+  void closesAConnectionWhoseBodyStallsAndKeepsServing() throws Exception {
+    try (RunningWebhook webhook =
+        new RunningWebhook(dir, RunningWebhook.options(Duration.ofMillis(500), 4))) {
+      try (RawHttps raw = webhook.raw(10_000)) {
+        raw.send(
+            "POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 1000\r\n\r\n{\"apiVersion\":");
+
+        assertTrue(raw.closedByServer() || raw.read().map(r -> r.status() >= 400).orElse(true));
+      }
+      assertEquals(200, webhook.get("/healthz").statusCode());
+    }
+  }
+
+  @Test
+  void makesRequestsPastTheConcurrencyLimitWaitThenAnswers503() throws Exception {
+    try (RunningWebhook webhook =
+        new RunningWebhook(dir, RunningWebhook.options(Duration.ofSeconds(5), 1))) {
+      CountDownLatch entered = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      webhook.mutator.beforeMutate(
+          object -> {
+            entered.countDown();
+            await(release);
+            return object;
+          });
+      CompletableFuture<HttpResponse<String>> first = postAsync(webhook);
+      assertTrue(entered.await(10, TimeUnit.SECONDS));
+
+      HttpResponse<String> second =
+          webhook.post(
+              "/mutate", "application/json", Reviews.review("u-2", "VirtualMachine", "b", "1"));
+      release.countDown();
+
+      assertEquals(503, second.statusCode());
+      assertEquals(200, first.get(10, TimeUnit.SECONDS).statusCode());
+    }
+  }
+
+  @Test
+  void drainsInFlightRequestsOnCloseAndRefusesNewConnections() throws Exception {
+    RunningWebhook webhook =
+        new RunningWebhook(dir, RunningWebhook.options(Duration.ofSeconds(5), 4));
+    int port = webhook.server.port();
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    webhook.mutator.beforeMutate(
+        object -> {
+          entered.countDown();
+          await(release);
+          return object;
+        });
+    CompletableFuture<HttpResponse<String>> inFlight = postAsync(webhook);
+    assertTrue(entered.await(10, TimeUnit.SECONDS));
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(webhook::close);
+    waitUntilRefused(port);
+    assertFalse(closing.isDone(), "close() returned while a request was in flight");
+    release.countDown();
+
+    HttpResponse<String> response = inFlight.get(10, TimeUnit.SECONDS);
+    assertEquals(200, response.statusCode());
+    assertTrue(response.body().contains("\"uid\":\"u-drain\""), response.body());
+    closing.get(10, TimeUnit.SECONDS);
+    assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
+  }
+
+  private static CompletableFuture<HttpResponse<String>> postAsync(RunningWebhook webhook) {
+    return webhook.client.sendAsync(
+        HttpRequest.newBuilder(webhook.uri("/mutate"))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    Reviews.review("u-drain", "VirtualMachineInstance", "a", "1"),
+                    StandardCharsets.UTF_8))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void waitUntilRefused(int port) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+      } catch (IOException refused) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("the server kept accepting connections while draining");
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
