@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * runs it: a simulated node (two Gen4 PFs, {@code --vfs} VFs each, all on vfio-pci, {@code
  * --no-bind} because the simulated kernel lives in this process), a kubelet stand-in holding the
  * ListAndWatch streams and calling Allocate once a second, and the plugin as a child JVM rescanning
- * every second. Prints the child's resident set (VmRSS) every 5 s and its peak (VmHWM); then runs
- * the {@code probe} subcommand once with the probe flags and prints its peak.
+ * every second, metrics served. Prints the child's resident set (VmRSS) every 5 s and its peak
+ * (VmHWM); then runs the {@code probe} subcommand once with the probe flags and prints its peak.
  *
  * <pre>
  * java -cp demo/target/qatvirt-demo.jar io.qatvirt.demo.bench.PluginFootprint \
@@ -55,7 +55,12 @@ public final class PluginFootprint {
           .create();
     }
     Path kubeletDir = Files.createDirectories(dir.resolve("device-plugins"));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // -Dqatvirt.footprint.java=<java binary> runs the plugin on another runtime (e.g. a jlink'ed
+    // one)
+    String java =
+        System.getProperty(
+            "qatvirt.footprint.java",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(pluginFlags);
     command.addAll(
@@ -67,7 +72,10 @@ public final class PluginFootprint {
             "--debugfs-root=" + node.debugfsRoot(),
             "--kubelet-dir=" + kubeletDir,
             "--no-bind",
-            "--scan-period=1s"));
+            "--scan-period=1s",
+            // metrics on, as the DaemonSet runs it (an ephemeral loopback port here)
+            "--metrics-address=127.0.0.1",
+            "--metrics-port=0"));
     System.out.println("plugin: " + String.join(" ", command));
     try (UnixSocketTransport transport = new UnixSocketTransport();
         KubeletStandIn kubelet = new KubeletStandIn(kubeletDir, transport, e -> {}).start()) {
