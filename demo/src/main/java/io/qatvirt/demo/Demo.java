@@ -34,6 +34,7 @@ public final class Demo {
   static final String CY = "qat.intel.com/cy";
   static final String DC = "qat.intel.com/dc";
   static final String SAMPLE = "gen4-cy-dc-vm.yaml";
+  static final String GATEWAY = "ipsec-gateway-vmi.yaml";
 
   private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
@@ -113,6 +114,13 @@ public final class Demo {
             "    - name: %s, deviceName: %s%n",
             device.path("name").asText(), device.path("deviceName").asText());
       }
+
+      JsonNode gateway = mutation.readSample(GATEWAY);
+      SampleMutation.Result gatewayResult = mutation.mutate(gateway);
+      out.println("  (samples/vmi/" + GATEWAY + ", a VMI, gets " + gatewayResult.patch() + ";");
+      out.println(
+          "   this node advertises no qat.intel.com/generic, so its launcher pod would stay"
+              + " Pending)");
 
       heading("5. Kubelet allocates for the VM's launcher pod (container compute)");
       out.println("  virt-controller asks for 1 per hostDevices entry: " + result.requested());

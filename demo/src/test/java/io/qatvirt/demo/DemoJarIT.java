@@ -83,7 +83,10 @@ class DemoJarIT {
             + "\"value\":[{\"name\":\"qat-cy-0\",\"deviceName\":\"qat.intel.com/cy\"},"
             + "{\"name\":\"qat-dc-0\",\"deviceName\":\"qat.intel.com/dc\"}]}]",
         "    - name: qat-cy-0, deviceName: qat.intel.com/cy",
-        "    - name: qat-dc-0, deviceName: qat.intel.com/dc");
+        "    - name: qat-dc-0, deviceName: qat.intel.com/dc",
+        "  (samples/vmi/ipsec-gateway-vmi.yaml, a VMI, gets [{\"op\":\"add\","
+            + "\"path\":\"/spec/domain/devices/hostDevices\",\"value\":[{\"name\":"
+            + "\"qat-generic-0\",\"deviceName\":\"qat.intel.com/generic\"}]}];");
   }
 
   @Test
