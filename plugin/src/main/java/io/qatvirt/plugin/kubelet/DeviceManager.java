@@ -13,9 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,7 +220,7 @@ public final class DeviceManager implements AutoCloseable {
   private void execute(Runnable task) {
     try {
       loop.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       LOG.debug("device manager stopped, ignoring a file event");
     }
   }
@@ -229,10 +233,10 @@ public final class DeviceManager implements AutoCloseable {
         });
   }
 
-  private <T> T run(java.util.concurrent.Callable<T> task) {
+  private <T> T run(Callable<T> task) {
     try {
       return loop.submit(task).get(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
       }
@@ -240,7 +244,7 @@ public final class DeviceManager implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new IllegalStateException("device manager busy for 10 s", e);
     }
   }

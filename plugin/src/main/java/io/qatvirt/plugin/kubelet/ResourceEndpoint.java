@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +35,8 @@ final class ResourceEndpoint {
     this.registrar = registrar;
   }
 
-  private static final java.util.regex.Pattern RESOURCE_NAME =
-      java.util.regex.Pattern.compile(
-          "qat\\.intel\\.com/[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?");
+  private static final Pattern RESOURCE_NAME =
+      Pattern.compile("qat\\.intel\\.com/[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?");
 
   /** Whether kubelet would accept the name and its socket file stays inside the directory. */
   static boolean validResourceName(String resourceName) {

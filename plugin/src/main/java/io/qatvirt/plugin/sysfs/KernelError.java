@@ -38,10 +38,4 @@ enum KernelError {
     }
     return OTHER;
   }
-
-  /** {@code ENODEV}, or the exception's own message when the error is not one we know. */
-  static String describe(IOException e) {
-    KernelError error = of(e);
-    return error == OTHER ? String.valueOf(e.getMessage()) : error.name();
-  }
 }

@@ -4,6 +4,7 @@ import io.qatvirt.plugin.device.DeviceSnapshot;
 import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.PciAddress;
 import io.qatvirt.plugin.device.Vf;
+import io.qatvirt.plugin.device.VfScanner;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * (VFs passed through, no PF). One broken VF is logged once, with its address, and left out or
  * marked unhealthy; it never hides the others. Thread-safe (one scan at a time).
  */
-public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
+public final class SysfsScanner implements VfScanner {
 
   /** How long a VF whose bind failed waits before the next attempt. */
   public static final Duration BIND_RETRY_AFTER = Duration.ofSeconds(30);
@@ -109,6 +110,7 @@ public final class SysfsScanner implements io.qatvirt.plugin.device.VfScanner {
     }
     FailedBind last = failedBinds.get(facts.address());
     if (last != null && nanoTime.getAsLong() - last.retryAt() < 0) {
+      once.warn(last.reason()); // still the same problem: keeps it from being logged again
       return candidate;
     }
     BindResult result = binder.bind(facts.address(), facts.group());

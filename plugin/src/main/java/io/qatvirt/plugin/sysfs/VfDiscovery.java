@@ -25,15 +25,13 @@ final class VfDiscovery {
 
   /** A device directory seen before: its identity, fixed facts and link memos. */
   private static final class Known {
-    final PciAddress address;
     final Object identity;
     final Probe fixed;
     final LinkMemo<VfioGroup> group;
     final LinkMemo<String> driver;
     int vfIndex = -1;
 
-    Known(PciAddress address, Object identity, Probe fixed) {
-      this.address = address;
+    Known(Object identity, Probe fixed) {
       this.identity = identity;
       this.fixed = fixed;
       Path dir = fixed instanceof Probe.Found found ? found.facts().dir() : Path.of("/nonexistent");
@@ -88,7 +86,7 @@ final class VfDiscovery {
                   + ", but its name is not a PCI address: skipping it");
           continue;
         }
-        device = new Known(address.get(), identity.get(), reader.readFixed(address.get(), name));
+        device = new Known(identity.get(), reader.readFixed(address.get(), name));
       }
       if (!(device.fixed instanceof Probe.Broken)) {
         next.put(name, device);

@@ -169,13 +169,20 @@ class ScannerBindingTest {
     assertEquals(writesAfterFirst, writes().size());
     assertEquals(NO_DRIVER_REASON, stillBroken.healthReason());
 
-    fx.node.setVfioPciDisableDenylist(true);
     fx.now += 1;
+    scanner.scan(); // retried, failed again: counted, not logged again
+    assertEquals(2 * writesAfterFirst, writes().size());
+
+    fx.node.setVfioPciDisableDenylist(true);
+    fx.now += SysfsScanner.BIND_RETRY_AFTER.toNanos();
     List<Vf> vfs = all(scanner.scan());
 
     assertEquals(List.of(vf("0000:3d:01.0", "0000:3d:00.0", 0, "generic", 2, 0)), vfs);
     assertEquals(
-        List.of("failed 0000:3d:01.0: " + NO_DRIVER_REASON, "bound 0000:3d:01.0"),
+        List.of(
+            "failed 0000:3d:01.0: " + NO_DRIVER_REASON,
+            "failed 0000:3d:01.0: " + NO_DRIVER_REASON,
+            "bound 0000:3d:01.0"),
         fx.events.events);
     assertEquals(1, fx.log.lines(Level.WARN).stream().filter(NO_DRIVER_REASON::equals).count());
   }

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
  * devices check decides whether KubeVirt would run the result. Objects that are neither a
  * VirtualMachineInstance nor a VirtualMachine are admitted untouched without asking either.
  *
- * <p>Logs one line per decision with the object's namespace/name: denials and warnings at INFO and
- * WARN (rare, and what an admin needs), admitted objects at DEBUG (the hot path; see the benchmark
- * numbers in the module's notes).
+ * <p>Logs one line per decision with the object's namespace/name: denials at INFO and warnings at
+ * WARN (rare, and what an admin acts on), admitted objects at DEBUG. A slf4j-simple line costs
+ * about 3 µs of CPU and a lock shared by every request thread; the API server's audit log and the
+ * {@code qat_webhook_admission_reviews_total} metric already record admissions.
  */
 public final class AdmissionController {
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionController.class);

@@ -49,6 +49,21 @@ public final class QatMutator implements Mutator {
 
   @Override
   public MutationOutcome mutate(String kind, String operation, JsonNode object) {
+    try {
+      return decide(kind, operation, object);
+    } catch (RuntimeException e) {
+      // A bug, or a lookup that broke its contract: fail closed, saying so.
+      return new MutationOutcome.Denied(
+          "tried to add QAT host devices to "
+              + kind
+              + " "
+              + (object == null ? "<none>" : rawRef(object))
+              + ", but the webhook failed: "
+              + e);
+    }
+  }
+
+  private MutationOutcome decide(String kind, String operation, JsonNode object) {
     boolean vmi = Subject.VMI.equals(kind);
     boolean vm = Subject.VM.equals(kind);
     if (!(vmi && "CREATE".equals(operation))

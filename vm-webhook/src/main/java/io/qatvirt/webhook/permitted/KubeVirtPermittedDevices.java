@@ -2,39 +2,58 @@ package io.qatvirt.webhook.permitted;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.qatvirt.kubevirt.KubeVirtJson;
 import io.qatvirt.kubevirt.model.V1KubeVirt;
 import io.qatvirt.webhook.cluster.KubeVirtResources;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the cluster's {@code kubevirt.io/v1} KubeVirt CRs in a fabric8 informer (list + watch) and
  * checks requests against the first of them (by namespace/name; a cluster has one) with {@link
- * PermittedHostDevicesRules}. When the API server can't be asked (not yet listed, or the watch is
- * down) the {@link OnApiUnavailable} policy decides.
+ * PermittedHostDevicesRules}.
+ *
+ * <p>The informer's watch reconnects on its own and never says that the API server is gone, so a
+ * probe lists KubeVirt CRs (limit 1) every {@code probeInterval}: while the last probe failed, or
+ * before the first list, the {@link OnApiUnavailable} policy decides.
  */
 public final class KubeVirtPermittedDevices implements PermittedDevices {
   private static final Logger LOG = LoggerFactory.getLogger(KubeVirtPermittedDevices.class);
+  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final OnApiUnavailable policy;
+  private final Duration probeInterval;
   private final ObjectMapper mapper = KubeVirtJson.newMapper();
   private volatile SharedIndexInformer<GenericKubernetesResource> informer;
+  private volatile boolean lastProbeFailed;
+  private ScheduledExecutorService prober;
 
   public KubeVirtPermittedDevices(KubernetesClient client, OnApiUnavailable policy) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.policy = Objects.requireNonNull(policy, "policy");
+    this(client, policy, DEFAULT_PROBE_INTERVAL);
   }
 
-  /** Starts listing and watching KubeVirt CRs in the background; returns at once. */
+  public KubeVirtPermittedDevices(
+      KubernetesClient client, OnApiUnavailable policy, Duration probeInterval) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
+  }
+
+  /** Starts listing and watching KubeVirt CRs, and probing the API server; returns at once. */
   public synchronized void start() {
     if (informer != null) {
       return;
@@ -46,7 +65,7 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
             .runnableInformer(0);
     created.exceptionHandler(
         (started, t) -> {
-          LOG.warn("KubeVirt CRs: tried to list/watch them, but {}; retrying", String.valueOf(t));
+          LOG.warn("KubeVirt CRs: tried to list/watch them, but {}; retrying", t.toString());
           return true;
         });
     informer = created;
@@ -55,11 +74,41 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
         .whenComplete(
             (ok, failure) -> {
               if (failure == null) {
-                LOG.info("KubeVirt CRs: synced, {} found", created.getStore().list().size());
+                LOG.info("KubeVirt CRs: listed, {} found", created.getStore().list().size());
               } else {
                 LOG.warn("KubeVirt CRs: informer stopped: {}", failure.toString());
               }
             });
+    prober =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "kubevirt-cr-probe");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long millis = probeInterval.toMillis();
+    prober.scheduleWithFixedDelay(this::probe, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private void probe() {
+    try {
+      client
+          .genericKubernetesResources(KubeVirtResources.KUBEVIRT)
+          .inAnyNamespace()
+          .list(new ListOptionsBuilder().withLimit(1L).build());
+      if (lastProbeFailed) {
+        LOG.info("KubeVirt CRs: the API server answers again");
+      }
+      lastProbeFailed = false;
+    } catch (KubernetesClientException e) {
+      if (!lastProbeFailed) {
+        LOG.warn("KubeVirt CRs: tried to list them, but {}", e.getMessage());
+      }
+      lastProbeFailed = true;
+    } catch (RuntimeException e) {
+      LOG.warn("KubeVirt CRs: tried to list them, but {}", e.toString());
+      lastProbeFailed = true;
+    }
   }
 
   @Override
@@ -73,14 +122,18 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
       return new PermitDecision.Permit(Optional.empty());
     }
     SharedIndexInformer<GenericKubernetesResource> current = informer;
-    if (current == null || !current.hasSynced() || !current.isWatching()) {
-      String why =
-          current == null
-              ? "the KubeVirt CR watch was never started"
-              : !current.hasSynced()
-                  ? "the KubeVirt CRs have not been listed yet (API server unreachable?)"
-                  : "the watch on KubeVirt CRs is down (API server unreachable?)";
-      return unavailable(subject, resourceNames, why);
+    if (current == null) {
+      return unavailable(subject, resourceNames, "the KubeVirt CR watch was never started");
+    }
+    if (!current.hasSynced()) {
+      return unavailable(
+          subject,
+          resourceNames,
+          "the KubeVirt CRs have not been listed yet (API server unreachable?)");
+    }
+    if (lastProbeFailed) {
+      return unavailable(
+          subject, resourceNames, "the API server did not answer the last list of KubeVirt CRs");
     }
     List<GenericKubernetesResource> crs =
         current.getStore().list().stream()
@@ -92,7 +145,7 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
       return new PermitDecision.Permit(
           Optional.of(
               "could not check that KubeVirt permits "
-                  + String.join(", ", resourceNames)
+                  + String.join(", ", resourceNames.stream().sorted().toList())
                   + ": there is no KubeVirt CR in the cluster"));
     }
     GenericKubernetesResource cr = crs.get(0);
@@ -128,7 +181,7 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
     };
   }
 
-  /** True once the KubeVirt CRs have been listed (stays true while the watch reconnects). */
+  /** True once the KubeVirt CRs have been listed (stays true through later outages). */
   @Override
   public boolean ready() {
     SharedIndexInformer<GenericKubernetesResource> current = informer;
@@ -137,6 +190,9 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
 
   @Override
   public synchronized void close() {
+    if (prober != null) {
+      prober.shutdownNow();
+    }
     if (informer != null) {
       informer.close();
     }

@@ -30,12 +30,25 @@ import java.util.Map;
  * Admission throughput and latency over TLS with keep-alive: {@code wrk} with 16 connections POSTs
  * a ~6 KB VMI AdmissionReview (asking for 2 QAT VFs, mutated by the real {@link QatMutator}) to
  * each HTTP server candidate in turn, and to nginx answering a fixed AdmissionReview as the
- * baseline, all on 127.0.0.1 in the same run. Not a test: run it by hand (see the README).
+ * baseline, all on 127.0.0.1 in the same run. Not a test: run it by hand (needs {@code apt-get
+ * install -y wrk nginx-light}), from the checkout's root:
+ *
+ * <pre>
+ * mvn -B -q -pl vm-webhook -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
+ * java -cp vm-webhook/target/test-classes:vm-webhook/target/classes:$(cat vm-webhook/target/bench.cp) \
+ *     io.qatvirt.webhook.bench.AdmissionBenchmark
+ * </pre>
+ *
+ * <p>Candidates after the first reuse the JIT's work on the shared admission code: compare them in
+ * both orders ({@code -Dbench.transports=jdk,jetty}) or one per run.
  *
  * <p>System properties: {@code bench.seconds} (10), {@code bench.warmup} (at most 120), {@code
  * bench.connections} (16), {@code bench.transports} ({@code jetty,jdk}).
  */
 public final class AdmissionBenchmark {
+  private static final int MIN_WARMUP_SECONDS = 60;
+
   private AdmissionBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -118,8 +131,8 @@ public final class AdmissionBenchmark {
   }
 
   /**
-   * Runs 10 s rounds until one is within 10% of the one before (the JIT has settled), for at most
-   * {@code maxSeconds}.
+   * Runs 10 s rounds until, after at least a minute, one is within 10% of the one before (the JIT
+   * has settled), for at most {@code maxSeconds}.
    */
   private static void warmUp(Wrk wrk, int port, int connections, int maxSeconds, String name)
       throws Exception {
@@ -127,7 +140,7 @@ public final class AdmissionBenchmark {
     for (int spent = 0; spent < maxSeconds; spent += 10) {
       double rate = wrk.run(port, connections, 10).requestsPerSecond();
       System.out.printf(Locale.ROOT, "warm-up %s: %.0f req/s%n", name, rate);
-      if (previous > 0 && Math.abs(rate - previous) <= 0.1 * previous) {
+      if (spent >= MIN_WARMUP_SECONDS && Math.abs(rate - previous) <= 0.1 * previous) {
         return;
       }
       previous = rate;

@@ -47,6 +47,8 @@ public final class JdkHttpsTransport implements HttpsTransport {
 
   @Override
   public void start() throws IOException {
+    // JVM-wide, read once: without it Nagle and delayed ACKs add ~40 ms to every response
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     server = HttpsServer.create(new InetSocketAddress(options.bindAddress(), options.port()), 128);
     server.setHttpsConfigurator(
         new HttpsConfigurator(sslContext) {

@@ -202,6 +202,22 @@ class QatMutatorDenialTest {
   }
 
   @Test
+  void deniesInsteadOfThrowingWhenTheLookupBreaks() {
+    QatMutator broken =
+        new QatMutator(
+            MutatorConfig.defaults(),
+            (namespace, kind, name) -> {
+              throw new IllegalStateException("lookup bug");
+            });
+
+    assertEquals(
+        new MutationOutcome.Denied(
+            "tried to add QAT host devices to VirtualMachine vnf/sized, but the webhook failed:"
+                + " java.lang.IllegalStateException: lookup bug"),
+        broken.mutate("VirtualMachine", "CREATE", resource("/mutation/vm-with-instancetype.yaml")));
+  }
+
+  @Test
   void namesAGeneratedNameInMessages() {
     ObjectNode vmi = vmiAnnotated("qat.intel.com/generic", "0");
     ObjectNode metadata = (ObjectNode) vmi.path("metadata");

@@ -91,6 +91,21 @@ final class RandomVmis {
       unknownFields(random, device);
       existing.add(device);
     }
+    if (random.nextInt(4) == 0) {
+      // Already complete: as a second pass (or a hand-written VMI) would see it.
+      for (Map.Entry<String, Integer> request : valid.entrySet()) {
+        long present =
+            existing.stream()
+                .filter(d -> d.path("deviceName").asText().equals(request.getKey()))
+                .count();
+        for (long i = present; i < request.getValue(); i++) {
+          ObjectNode device = JSON.objectNode();
+          device.put("name", "pre-" + existing.size());
+          device.put("deviceName", request.getKey());
+          existing.add(device);
+        }
+      }
+    }
     boolean tooMany = false;
     for (Map.Entry<String, Integer> request : valid.entrySet()) {
       long present =

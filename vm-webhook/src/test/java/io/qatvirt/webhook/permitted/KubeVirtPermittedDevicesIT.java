@@ -1,0 +1,263 @@
+package io.qatvirt.webhook.permitted;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.qatvirt.webhook.cluster.FakeApiServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The informer against WireMock standing in for the API server: list, watch, and outages. */
+class KubeVirtPermittedDevicesIT {
+  private static final String KUBEVIRTS = "/apis/kubevirt.io/v1/kubevirts";
+  private static final List<String> GENERIC = List.of("qat.intel.com/generic");
+  private static final List<String> CY = List.of("qat.intel.com/cy");
+  private static final PermitDecision PERMIT = new PermitDecision.Permit(Optional.empty());
+
+  private final FakeApiServer api = new FakeApiServer();
+  private final KubernetesClient client = api.client();
+  private final List<KubeVirtPermittedDevices> started = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    started.forEach(KubeVirtPermittedDevices::close);
+    client.close();
+    api.close();
+  }
+
+  private KubeVirtPermittedDevices start(OnApiUnavailable policy) {
+    KubeVirtPermittedDevices devices =
+        new KubeVirtPermittedDevices(client, policy, Duration.ofMillis(200));
+    started.add(devices);
+    devices.start();
+    return devices;
+  }
+
+  private static String kubevirt(String resourceVersion, String... permittedResources) {
+    StringBuilder pci = new StringBuilder();
+    for (String resource : permittedResources) {
+      pci.append(pci.length() == 0 ? "" : ", ")
+          .append("{\"pciVendorSelector\": \"8086:4941\", \"resourceName\": \"")
+          .append(resource)
+          .append("\", \"externalResourceProvider\": true}");
+    }
+    return "{\"apiVersion\": \"kubevirt.io/v1\", \"kind\": \"KubeVirt\", \"metadata\": {\"name\":"
+        + " \"kubevirt\", \"namespace\": \"kubevirt\", \"resourceVersion\": \""
+        + resourceVersion
+        + "\"}, \"spec\": {\"configuration\": {\"developerConfiguration\": {\"featureGates\":"
+        + " [\"HostDevices\"]}, \"permittedHostDevices\": {\"pciHostDevices\": ["
+        + pci
+        + "]}}}, \"status\": {\"phase\": \"Deployed\"}}";
+  }
+
+  private static String list(String... items) {
+    return "{\"apiVersion\": \"kubevirt.io/v1\", \"kind\": \"KubeVirtList\", \"metadata\":"
+        + " {\"resourceVersion\": \"100\"}, \"items\": ["
+        + String.join(", ", items)
+        + "]}";
+  }
+
+  private static String bookmarks(int count) {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      body.append(
+          "{\"type\": \"BOOKMARK\", \"object\": {\"apiVersion\": \"kubevirt.io/v1\", \"kind\":"
+              + " \"KubeVirt\", \"metadata\": {\"resourceVersion\": \"100\"}}}\n");
+    }
+    return body.toString();
+  }
+
+  private static MappingBuilder listRequest() {
+    return get(urlPathEqualTo(KUBEVIRTS)).withQueryParam("watch", absent());
+  }
+
+  /** A watch that stays open for about a minute, sending {@code events} first. */
+  private void stubWatch(String events) {
+    stubWatch(events, 60_000);
+  }
+
+  /**
+   * A watch that stays open for {@code millis} (whole seconds), sending {@code events} first, then
+   * ends; the informer then watches again.
+   */
+  private void stubWatch(String events, int millis) {
+    api.wireMock()
+        .stubFor(
+            get(urlPathEqualTo(KUBEVIRTS))
+                .withQueryParam("watch", equalTo("true"))
+                .willReturn(
+                    aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody(events + bookmarks(millis / 100))
+                        .withChunkedDribbleDelay(millis / 1000, millis)));
+  }
+
+  private void await(String what, BooleanSupplier condition) throws InterruptedException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "timed out waiting until "
+                + what
+                + "; the API server saw: "
+                + (api.wireMock().isRunning()
+                    ? api.wireMock().getAllServeEvents().stream()
+                        .map(e -> e.getRequest().getUrl() + " -> " + e.getResponse().getStatus())
+                        .toList()
+                    : "(stopped)"));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  void permitsWhatTheListedKubeVirtCrPermitsAndDeniesTheRest() throws Exception {
+    api.wireMock()
+        .stubFor(listRequest().willReturn(okJson(list(kubevirt("100", "qat.intel.com/generic")))));
+    stubWatch("");
+    KubeVirtPermittedDevices devices = start(OnApiUnavailable.DENY);
+
+    await("synced", devices::ready);
+    await(
+        "watching",
+        () -> {
+          return devices.check(GENERIC).equals(PERMIT);
+        });
+
+    assertEquals(
+        new PermitDecision.Deny(
+            "tried to give VirtualMachine vnf/tls qat.intel.com/cy, but the KubeVirt CR"
+                + " kubevirt/kubevirt does not permit it: add {pciVendorSelector: 8086:4941,"
+                + " resourceName: qat.intel.com/cy, externalResourceProvider: true} to"
+                + " spec.configuration.permittedHostDevices.pciHostDevices"),
+        devices.check("VirtualMachine vnf/tls", CY));
+    assertEquals(PERMIT, devices.check(List.of()));
+  }
+
+  @Test
+  void followsChangesTheWatchReports() throws Exception {
+    api.wireMock()
+        .stubFor(listRequest().willReturn(okJson(list(kubevirt("100", "qat.intel.com/generic")))));
+    stubWatch(
+        "{\"type\": \"MODIFIED\", \"object\": " + kubevirt("101", "qat.intel.com/cy") + "}\n",
+        1_000);
+    KubeVirtPermittedDevices devices = start(OnApiUnavailable.DENY);
+
+    await("cy permitted", () -> devices.check(CY).equals(PERMIT));
+
+    assertEquals(
+        "tried to give a VM qat.intel.com/generic, but the KubeVirt CR kubevirt/kubevirt does not"
+            + " permit it: add {pciVendorSelector: 8086:4941, resourceName: qat.intel.com/generic,"
+            + " externalResourceProvider: true} to"
+            + " spec.configuration.permittedHostDevices.pciHostDevices",
+        ((PermitDecision.Deny) devices.check(GENERIC)).message());
+  }
+
+  @Test
+  void appliesThePolicyOnceTheApiServerGoesAway() throws Exception {
+    api.wireMock().stubFor(listRequest().willReturn(okJson(list(kubevirt("100")))));
+    stubWatch("");
+    KubeVirtPermittedDevices allow = start(OnApiUnavailable.ALLOW);
+    KubeVirtPermittedDevices deny = start(OnApiUnavailable.DENY);
+    await(
+        "both watching",
+        () ->
+            allow.check(GENERIC) instanceof PermitDecision.Deny
+                && deny.check(GENERIC) instanceof PermitDecision.Deny
+                && ((PermitDecision.Deny) deny.check(GENERIC))
+                    .message()
+                    .contains("does not permit"));
+
+    api.stop();
+
+    await("the probe noticed", () -> allow.check(GENERIC) instanceof PermitDecision.Permit);
+    assertEquals(
+        new PermitDecision.Permit(
+            Optional.of(
+                "could not check that KubeVirt permits qat.intel.com/generic (the API server did"
+                    + " not answer the last list of KubeVirt CRs); admitted")),
+        allow.check(GENERIC));
+    await(
+        "the probe noticed",
+        () ->
+            deny.check(GENERIC)
+                .equals(
+                    new PermitDecision.Deny(
+                        "tried to check that KubeVirt permits qat.intel.com/generic for a VM,"
+                            + " but the API server did not answer the last list of KubeVirt CRs:"
+                            + " retry once the API server is reachable")));
+    // Once listed, the webhook stays ready: the policy, not readiness, covers outages.
+    assertEquals(true, allow.ready());
+  }
+
+  @Test
+  void appliesThePolicyUntilTheFirstListSucceeds() throws Exception {
+    api.wireMock().stubFor(listRequest().willReturn(aResponse().withStatus(500)));
+    stubWatch("");
+    KubeVirtPermittedDevices allow = start(OnApiUnavailable.ALLOW);
+    KubeVirtPermittedDevices deny = start(OnApiUnavailable.DENY);
+
+    Thread.sleep(500);
+    assertFalse(deny.ready());
+    assertEquals(
+        new PermitDecision.Deny(
+            "tried to check that KubeVirt permits qat.intel.com/cy for VirtualMachine vnf/tls, but"
+                + " the KubeVirt CRs have not been listed yet (API server unreachable?): retry once"
+                + " the API server is reachable"),
+        deny.check("VirtualMachine vnf/tls", CY));
+    assertEquals(
+        new PermitDecision.Permit(
+            Optional.of(
+                "could not check that KubeVirt permits qat.intel.com/cy (the KubeVirt CRs have not"
+                    + " been listed yet (API server unreachable?)); admitted")),
+        allow.check(CY));
+
+    api.wireMock()
+        .stubFor(listRequest().willReturn(okJson(list(kubevirt("100", "qat.intel.com/cy")))));
+
+    await("listed", () -> deny.ready() && deny.check(CY).equals(PERMIT));
+  }
+
+  @Test
+  void permitsWithAWarningWhenThereIsNoKubeVirtCr() throws Exception {
+    api.wireMock().stubFor(listRequest().willReturn(okJson(list())));
+    stubWatch("");
+    KubeVirtPermittedDevices devices = start(OnApiUnavailable.DENY);
+
+    await("listed", () -> devices.ready() && devices.check(CY) instanceof PermitDecision.Permit);
+
+    assertEquals(
+        new PermitDecision.Permit(
+            Optional.of(
+                "could not check that KubeVirt permits qat.intel.com/cy: there is no KubeVirt CR"
+                    + " in the cluster")),
+        devices.check(CY));
+  }
+
+  @Test
+  void appliesThePolicyWhenNeverStarted() {
+    KubeVirtPermittedDevices devices = new KubeVirtPermittedDevices(client, OnApiUnavailable.DENY);
+
+    assertFalse(devices.ready());
+    assertEquals(
+        new PermitDecision.Deny(
+            "tried to check that KubeVirt permits qat.intel.com/cy for a VM, but the KubeVirt CR"
+                + " watch was never started: retry once the API server is reachable"),
+        devices.check(CY));
+  }
+}
