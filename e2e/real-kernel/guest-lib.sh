@@ -15,8 +15,10 @@ jvm() { # <archive name: plugin|kubelet> <java args>...
   cds=/tmp/cds/$1.jsa
   shift
   [ -f "$CHROOT$cds" ] && set -- -XX:SharedArchiveFile="$cds" "$@"
+  # Every caller runs this in the background: exec, so that $! is the JVM's own PID (a signal to
+  # it reaches the JVM, not a subshell).
   # shellcheck disable=SC2086
-  chroot "$CHROOT" "$JAVA" $JVM_FLAGS -Dorg.slf4j.simpleLogger.showDateTime=true \
+  exec chroot "$CHROOT" "$JAVA" $JVM_FLAGS -Dorg.slf4j.simpleLogger.showDateTime=true \
     -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS "$@"
 }
 

@@ -20,7 +20,7 @@ timeout_s=${QATVIRT_RK_TIMEOUT:-240}
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 log=$build/serial.log
-scenarios=(unbound-vfs-bound-and-advertised nvme-bound-vfs-rebound hot-removal-and-return vfio-bound-vf-left-untouched)
+scenarios=(unbound-vfs-bound-and-advertised nvme-bound-vfs-rebound hot-removal-and-return vfio-bound-vf-left-untouched sigterm-cleanup)
 
 say() { printf 'real-kernel: %s\n' "$*" >&2; }
 die() {

@@ -271,12 +271,18 @@ report hot-removal-and-return
 
 # --- Timings from the plugin's own log and the end -------------------------------------------
 sed -n 's/.*bound VF \([0-9a-f:.]*\) to vfio-pci in \([0-9]*\) ms (was on \(.*\))/TIMING bind-ms \2 \1 (was on \3)/p' "$PLOG"
+# --- 5. SIGTERM: the plugin stops, and removes its socket ------------------------------------
+step "SIGTERM to the plugin (pid $PLUGIN_PID)"
+t_term=$(now_ms)
 kill "$PLUGIN_PID" 2>/dev/null
 if wait_for "! kill -0 $PLUGIN_PID 2>/dev/null" 10; then
-  note "the plugin stopped on SIGTERM; its socket $([ -e "$CHROOT$KDIR/qat.intel.com-generic.sock" ] && echo 'is still there' || echo 'is gone')"
+  echo "TIMING sigterm-to-exit-ms $(($(now_ms) - t_term))"
+  check "[ ! -e '$CHROOT$KDIR/qat.intel.com-generic.sock' ]" "the plugin exited but left its socket $KDIR/qat.intel.com-generic.sock behind"
+  grep -q 'stopped serving qat.intel.com/generic' "$PLOG" || check false "the plugin's log has no 'stopped serving' line"
 else
-  note "the plugin did not stop within 10 s of SIGTERM"
+  check false "the plugin did not stop within 10 s of SIGTERM"
 fi
+report sigterm-cleanup
 exec 3>&-
 wait_for "! kill -0 $KUBELET_PID 2>/dev/null" 10 || kill "$KUBELET_PID" 2>/dev/null
 dump_logs

@@ -21,7 +21,8 @@ record ScenarioReport(
           "unbound-vfs-bound-and-advertised",
           "nvme-bound-vfs-rebound",
           "hot-removal-and-return",
-          "vfio-bound-vf-left-untouched");
+          "vfio-bound-vf-left-untouched",
+          "sigterm-cleanup");
 
   /** Reads the script's output; a scenario maps to empty when it passed, else to its reason. */
   static ScenarioReport parse(String output, int exitCode) {

@@ -16,6 +16,7 @@ class ScenarioReportTest {
       PASS nvme-bound-vfs-rebound
       PASS hot-removal-and-return
       PASS vfio-bound-vf-left-untouched
+      PASS sigterm-cleanup
       TIMING boot-to-init-s 2.59
       TIMING host-total-ms 61234 (qemu 55000)
       """;
@@ -55,7 +56,8 @@ class ScenarioReportTest {
         List.of(
             "no result for scenario nvme-bound-vfs-rebound",
             "no result for scenario hot-removal-and-return",
-            "no result for scenario vfio-bound-vf-left-untouched"),
+            "no result for scenario vfio-bound-vf-left-untouched",
+            "no result for scenario sigterm-cleanup"),
         ScenarioReport.parse(output, 2).problems());
   }
 
