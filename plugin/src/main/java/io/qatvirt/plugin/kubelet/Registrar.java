@@ -1,6 +1,11 @@
 package io.qatvirt.plugin.kubelet;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.qatvirt.plugin.api.v1beta1.RegisterRequest;
 import io.qatvirt.plugin.api.v1beta1.RegistrationGrpc;
@@ -32,6 +37,20 @@ public final class Registrar implements AutoCloseable {
   private static final Duration DEADLINE = Duration.ofSeconds(5);
   private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  /**
+   * The deadline starts when the call does, not when the stub is made: on a cold JVM (a slow node,
+   * or emulation) loading the call's classes alone could use up a deadline set earlier.
+   */
+  private static final ClientInterceptor DEADLINE_FROM_CALL_START =
+      new ClientInterceptor() {
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(
+            MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+          return next.newCall(
+              method, options.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS));
+        }
+      };
 
   private final Path kubeletSocket;
   private final GrpcTransport transport;
@@ -103,7 +122,7 @@ public final class Registrar implements AutoCloseable {
     ManagedChannel channel = transport.dial(kubeletSocket);
     try {
       RegistrationGrpc.newBlockingStub(channel)
-          .withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)
+          .withInterceptors(DEADLINE_FROM_CALL_START)
           .register(request);
       LOG.info(
           "registered {} with kubelet at {} (endpoint {})",
