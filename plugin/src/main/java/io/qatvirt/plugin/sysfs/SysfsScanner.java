@@ -86,7 +86,7 @@ public final class SysfsScanner implements VfScanner {
       Map<String, List<Vf>> byResource = new LinkedHashMap<>();
       List<Candidate> bound = new ArrayList<>(candidates.size());
       for (Candidate candidate : candidates) {
-        bound.add(bindIfNeeded(candidate));
+        bindIfNeeded(candidate).ifPresent(bound::add);
       }
       Set<String> vfioNodes = vfioNodes();
       for (Candidate candidate : bound) {
@@ -102,16 +102,17 @@ public final class SysfsScanner implements VfScanner {
     }
   }
 
-  private Candidate bindIfNeeded(Candidate candidate) {
+  /** The candidate as it is after binding; empty when the VF vanished meanwhile. */
+  private Optional<Candidate> bindIfNeeded(Candidate candidate) {
     VfFacts facts = candidate.facts();
     if (onVfioPci(facts)) {
       failedBinds.remove(facts.address());
-      return candidate;
+      return Optional.of(candidate);
     }
     FailedBind last = failedBinds.get(facts.address());
     if (last != null && nanoTime.getAsLong() - last.retryAt() < 0) {
       once.warn(last.reason()); // still the same problem: keeps it from being logged again
-      return candidate;
+      return Optional.of(candidate);
     }
     BindResult result = binder.bind(facts.address(), facts.group());
     if (result instanceof BindResult.Bound bound) {
@@ -122,7 +123,13 @@ public final class SysfsScanner implements VfScanner {
           bound.took().toMillis(),
           facts.driver().orElse("no driver"));
       events.bound(facts.address(), bound.took());
-      return candidate.withFacts(facts.withDriver(Optional.of(VfioBinder.VFIO_PCI)));
+      return Optional.of(candidate.withFacts(facts.withDriver(Optional.of(VfioBinder.VFIO_PCI))));
+    }
+    if (!Files.isDirectory(facts.fixed().dir())) {
+      // Removed while we looked (sriov_numvfs set to 0 tears the driver link down first): not a
+      // bind failure, just a VF that is gone.
+      log.info("VF {} vanished while being bound to vfio-pci", facts.address());
+      return Optional.empty();
     }
     String reason = ((BindResult.Failed) result).reason();
     failedBinds.put(
@@ -130,7 +137,8 @@ public final class SysfsScanner implements VfScanner {
     once.warn(reason);
     events.bindFailed(facts.address(), reason);
     // the attempt may have left it unbound: advertise the driver it has now
-    return candidate.withFacts(facts.withDriver(SysfsFiles.driverName(facts.fixed().dir())));
+    return Optional.of(
+        candidate.withFacts(facts.withDriver(SysfsFiles.driverName(facts.fixed().dir()))));
   }
 
   private Set<String> vfioNodes() {

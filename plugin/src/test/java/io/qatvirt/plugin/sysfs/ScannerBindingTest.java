@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qatvirt.plugin.device.Health;
+import io.qatvirt.plugin.device.PciAddress;
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.device.Vf;
 import io.qatvirt.plugin.device.VfioGroup;
 import io.qatvirt.plugin.sim.VfStart;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -95,6 +98,41 @@ class ScannerBindingTest {
             "/bus/pci/drivers_probe <- 0000:3d:01.0"),
         writes());
     assertEquals(List.of("bound 0000:3d:01.0"), fx.events.events);
+  }
+
+  @Test
+  void dropsAVfThatVanishesWhileBeingBoundWithoutCallingItABindFailure() throws Exception {
+    fx.node
+        .pf(QatFamily.GEN4_4XXX, "0000:6b:00.0")
+        .vfs(2)
+        .services("dc")
+        .firstGroup(1)
+        .start(VfStart.UNBOUND)
+        .create();
+    PciAddress leaving = pci("0000:6b:00.1");
+    // sriov_numvfs=0 racing the scan: the VF's directory goes just as drivers_probe is written
+    SysfsWriter racingRemoval =
+        (attribute, value) -> {
+          if (attribute.endsWith("drivers_probe") && value.equals(leaving.toString())) {
+            fx.node.removeDevice(leaving);
+            throw new IOException("No such device");
+          }
+          fx.kernel.write(attribute, value);
+        };
+    VfioBinder binder =
+        new VfioBinder(
+            fx.node.sysfsRoot(),
+            fx.node.devRoot(),
+            racingRemoval,
+            Duration.ofMillis(100),
+            Duration.ofMillis(5));
+    SysfsScanner scanner =
+        new SysfsScanner(fx.node.scanConfig(), binder, fx.events, () -> fx.now, fx.log);
+
+    List<Vf> vfs = all(scanner.scan());
+
+    assertEquals(List.of(vf("0000:6b:00.2", "0000:6b:00.0", 1, "dc", 3, 0)), vfs);
+    assertEquals(List.of("bound 0000:6b:00.2"), fx.events.events);
   }
 
   @Test
