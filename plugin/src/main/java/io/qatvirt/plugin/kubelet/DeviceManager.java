@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -235,23 +236,18 @@ public final class DeviceManager implements AutoCloseable {
         });
   }
 
+  /** The first scan may bind many VFs on a slow node: no time limit. */
   private void awaitFirstScan() {
-    try {
-      loop.submit(this::rescan).get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during the first scan", e);
-    }
+    await(loop.submit(this::rescan), Long.MAX_VALUE);
   }
 
   private <T> T run(Callable<T> task) {
+    return await(loop.submit(task), TimeUnit.SECONDS.toMillis(10));
+  }
+
+  private static <T> T await(Future<T> result, long limitMillis) {
     try {
-      return loop.submit(task).get(10, TimeUnit.SECONDS);
+      return result.get(limitMillis, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException runtime) {
         throw runtime;
@@ -261,7 +257,8 @@ public final class DeviceManager implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     } catch (TimeoutException e) {
-      throw new IllegalStateException("device manager busy for 10 s", e);
+      throw new IllegalStateException(
+          "device manager busy for " + TimeUnit.MILLISECONDS.toSeconds(limitMillis) + " s", e);
     }
   }
 
