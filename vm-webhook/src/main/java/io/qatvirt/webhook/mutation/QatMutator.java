@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.qatvirt.kubevirt.KubeVirtJson;
 import io.qatvirt.kubevirt.model.V1InstancetypeMatcher;
 import java.util.Iterator;
 import java.util.Map;
@@ -31,7 +30,7 @@ public final class QatMutator implements Mutator {
   private final MutatorConfig config;
   private final InstancetypeLookup instancetypes;
   private final QatRequests requests;
-  private final ObjectMapper mapper = KubeVirtJson.newMapper();
+  private final ObjectMapper mapper = ReadOnlyModels.newMapper();
 
   public QatMutator(MutatorConfig config, InstancetypeLookup instancetypes) {
     this.config = Objects.requireNonNull(config, "config");
