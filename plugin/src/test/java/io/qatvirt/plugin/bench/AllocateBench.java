@@ -1,8 +1,6 @@
 package io.qatvirt.plugin.bench;
 
-import io.qatvirt.plugin.PluginSettings;
 import io.qatvirt.plugin.RunningPlugin;
-import io.qatvirt.plugin.allocation.AllocationPolicy;
 import io.qatvirt.plugin.api.v1beta1.AllocateRequest;
 import io.qatvirt.plugin.api.v1beta1.ContainerAllocateRequest;
 import io.qatvirt.plugin.api.v1beta1.DevicePluginGrpc;
@@ -11,7 +9,6 @@ import io.qatvirt.plugin.sim.SimulatedNode;
 import io.qatvirt.plugin.testing.FakeKubelet;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalInt;
 
 /**
  * Allocate round trip over the plugin's Unix socket, as kubelet makes it: 2 VFs per call, p50/p99
@@ -27,14 +24,7 @@ public final class AllocateBench {
         FakeKubelet kubelet = new FakeKubelet(kubeletDir, transport).start();
         RunningPlugin plugin =
             RunningPlugin.start(
-                new PluginSettings(
-                    node.scanConfig(),
-                    kubeletDir,
-                    AllocationPolicy.BALANCED,
-                    Duration.ofHours(1),
-                    OptionalInt.empty(),
-                    "127.0.0.1"),
-                node.kernel())) {
+                BenchSupport.settings(node, kubeletDir, Duration.ofHours(1)), node.kernel())) {
       kubelet.awaitRegistrations(1, Duration.ofSeconds(10));
       DevicePluginGrpc.DevicePluginBlockingStub stub = kubelet.plugin("qat.intel.com-cy.sock");
       AllocateRequest request =

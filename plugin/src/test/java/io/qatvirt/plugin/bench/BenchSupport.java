@@ -1,13 +1,17 @@
 package io.qatvirt.plugin.bench;
 
+import io.qatvirt.plugin.PluginSettings;
+import io.qatvirt.plugin.allocation.AllocationPolicy;
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.sim.SimulatedNode;
 import io.qatvirt.plugin.sim.VfStart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalInt;
 
 /** Shared set-up and statistics for the benchmark mains. */
 final class BenchSupport {
@@ -48,6 +52,17 @@ final class BenchSupport {
           .create();
     }
     return node;
+  }
+
+  /** The plugin's settings for a benchmark: the node's roots, balanced, metrics off. */
+  static PluginSettings settings(SimulatedNode node, Path kubeletDir, Duration scanPeriod) {
+    return new PluginSettings(
+        node.scanConfig(),
+        kubeletDir,
+        AllocationPolicy.BALANCED,
+        scanPeriod,
+        OptionalInt.empty(),
+        "127.0.0.1");
   }
 
   static Path tempDir(String prefix) throws IOException {

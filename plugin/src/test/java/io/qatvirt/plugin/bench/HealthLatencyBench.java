@@ -1,8 +1,6 @@
 package io.qatvirt.plugin.bench;
 
-import io.qatvirt.plugin.PluginSettings;
 import io.qatvirt.plugin.RunningPlugin;
-import io.qatvirt.plugin.allocation.AllocationPolicy;
 import io.qatvirt.plugin.device.PciAddress;
 import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import io.qatvirt.plugin.sim.SimulatedNode;
@@ -10,7 +8,6 @@ import io.qatvirt.plugin.testing.FakeKubelet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalInt;
 
 /**
  * Time from a /dev/vfio node's removal to the Unhealthy update at the fake kubelet, over 20
@@ -27,14 +24,7 @@ public final class HealthLatencyBench {
         FakeKubelet kubelet = new FakeKubelet(kubeletDir, transport).start();
         RunningPlugin plugin =
             RunningPlugin.start(
-                new PluginSettings(
-                    node.scanConfig(),
-                    kubeletDir,
-                    AllocationPolicy.BALANCED,
-                    Duration.ofSeconds(5),
-                    OptionalInt.empty(),
-                    "127.0.0.1"),
-                node.kernel())) {
+                BenchSupport.settings(node, kubeletDir, Duration.ofSeconds(5)), node.kernel())) {
       kubelet.awaitUpdate(
           u -> u.devices().size() == 32 && u.healthy() == 32, Duration.ofSeconds(10));
       long[] samples = new long[rounds];
