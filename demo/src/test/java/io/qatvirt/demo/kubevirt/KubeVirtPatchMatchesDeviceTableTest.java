@@ -2,21 +2,16 @@ package io.qatvirt.demo.kubevirt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.ValidationMessage;
+import io.qatvirt.demo.testing.KubeVirtSchema;
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.device.ResourceKinds;
 import io.qatvirt.plugin.device.Vf;
 import io.qatvirt.webhook.mutation.MutatorConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,28 +125,8 @@ class KubeVirtPatchMatchesDeviceTableTest {
 
   @Test
   void validatesAgainstKubeVirtsSchema() throws IOException {
-    String shared = System.getProperty("qatvirt.shared.dir", "");
-    Path swagger = Path.of(shared, "reference", "kubevirt", "swagger.json");
-    assumeTrue(
-        !shared.isEmpty() && Files.isRegularFile(swagger),
-        "KubeVirt's swagger.json is not at "
-            + swagger
-            + " (set -Dqatvirt.shared.dir): schema check skipped");
-    JsonNode doc = new ObjectMapper().readTree(swagger.toFile());
-    ObjectNode root = new ObjectMapper().createObjectNode();
-    root.put("$ref", "#/definitions/v1.KubeVirtSpec");
-    ObjectNode definitions = ((ObjectNode) doc.path("definitions")).deepCopy();
-    definitions.forEach(
-        d -> {
-          if (d instanceof ObjectNode o && o.has("properties") && !o.has("additionalProperties")) {
-            o.put("additionalProperties", false);
-          }
-        });
-    root.set("definitions", definitions);
-    Set<ValidationMessage> errors =
-        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
-            .getSchema(root)
-            .validate(patch.path("spec"));
-    assertEquals(Set.of(), errors);
+    KubeVirtSchema schema = KubeVirtSchema.loadOrSkip();
+
+    assertEquals(List.of(), schema.violations("v1.KubeVirtSpec", patch.path("spec")));
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qatvirt.demo.testing.KubeVirtSchema;
 import io.qatvirt.demo.webhook.SampleMutation;
 import io.qatvirt.webhook.mutation.MutationOutcome;
 import java.io.IOException;

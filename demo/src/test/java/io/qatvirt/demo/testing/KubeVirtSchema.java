@@ -1,4 +1,4 @@
-package io.qatvirt.demo.samples;
+package io.qatvirt.demo.testing;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -20,7 +20,7 @@ import java.util.List;
  * properties, a property it doesn't list is an error (the API server would prune or reject it, and
  * a misspelt field in a sample would otherwise pass unnoticed).
  */
-final class KubeVirtSchema {
+public final class KubeVirtSchema {
   private final ObjectNode definitions;
   private final JsonSchemaFactory factory =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
@@ -30,7 +30,7 @@ final class KubeVirtSchema {
   }
 
   /** Loads the document, or skips the calling test with a message when it is absent. */
-  static KubeVirtSchema loadOrSkip() throws IOException {
+  public static KubeVirtSchema loadOrSkip() throws IOException {
     String shared = System.getProperty("qatvirt.shared.dir", "");
     Path swagger = Path.of(shared, "reference", "kubevirt", "swagger.json");
     assumeTrue(
@@ -45,7 +45,7 @@ final class KubeVirtSchema {
   }
 
   /** Every violation of the named definition ({@code v1.VirtualMachineInstance}); empty if none. */
-  List<String> violations(String definition, JsonNode object) {
+  public List<String> violations(String definition, JsonNode object) {
     if (!definitions.has(definition)) {
       throw new IllegalArgumentException(
           "tried to validate against " + definition + ", but swagger.json has no such definition");
