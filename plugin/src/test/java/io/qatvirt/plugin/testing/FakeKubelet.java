@@ -11,9 +11,7 @@ import io.qatvirt.plugin.api.v1beta1.ListAndWatchResponse;
 import io.qatvirt.plugin.api.v1beta1.RegisterRequest;
 import io.qatvirt.plugin.api.v1beta1.RegistrationGrpc;
 import io.qatvirt.plugin.kubelet.GrpcTransport;
-import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +51,7 @@ public final class FakeKubelet implements AutoCloseable {
   /** Whether to dial the plugin and open ListAndWatch after an accepted Register. */
   public boolean watchAfterRegister = true;
 
-  /** Called with every update as it arrives (the main method prints them). */
+  /** Called with every update as it arrives (GuestKubelet prints them for the real-kernel run). */
   public Consumer<Update> onUpdate = update -> {};
 
   public final List<RegisterRequest> registrations = new CopyOnWriteArrayList<>();
@@ -227,53 +225,5 @@ public final class FakeKubelet implements AutoCloseable {
   public void close() throws IOException {
     stopServing();
     Files.deleteIfExists(socket());
-  }
-
-  /** Runs a fake kubelet on a directory, printing what it sees, for shell scripts. */
-  public static void main(String[] args) throws Exception {
-    if (args.length < 1) {
-      System.err.println("usage: FakeKubelet <device-plugins-dir> [seconds]");
-      System.exit(2);
-    }
-    PrintStream out = System.out;
-    try (UnixSocketTransport transport = new UnixSocketTransport();
-        FakeKubelet kubelet = new FakeKubelet(Path.of(args[0]), transport)) {
-      kubelet.registerAnswer =
-          request -> {
-            Status status = kubeletChecks(request);
-            out.println(
-                "register "
-                    + request.getResourceName()
-                    + " "
-                    + request.getEndpoint()
-                    + " "
-                    + status.getCode());
-            return status;
-          };
-      kubelet.onUpdate =
-          update -> {
-            synchronized (out) {
-              out.printf(
-                  "update %d %s %d devices (%d healthy)%n",
-                  update.epochMillis(),
-                  update.resource(),
-                  update.devices().size(),
-                  update.healthy());
-              for (Device d : update.devices()) {
-                out.printf(
-                    "device %s %s numa=%s%n",
-                    d.getID(),
-                    d.getHealth(),
-                    d.hasTopology() ? d.getTopology().getNodes(0).getID() : "none");
-              }
-              out.flush();
-            }
-          };
-      kubelet.start();
-      out.println("listening " + kubelet.socket());
-      out.flush();
-      long seconds = args.length > 1 ? Long.parseLong(args[1]) : Long.MAX_VALUE / 1000;
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-    }
   }
 }
