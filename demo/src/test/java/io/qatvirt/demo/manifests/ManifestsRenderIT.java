@@ -3,6 +3,7 @@ package io.qatvirt.demo.manifests;
 import static io.qatvirt.demo.manifests.Objects.byField;
 import static io.qatvirt.demo.manifests.Objects.container;
 import static io.qatvirt.demo.manifests.Objects.find;
+import static io.qatvirt.demo.manifests.Objects.hostPaths;
 import static io.qatvirt.demo.manifests.Objects.texts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -100,15 +101,7 @@ class ManifestsRenderIT {
   @Test
   void pluginMountsOnlyTheSysfsSubtreesItNeedsAndDebugfsReadOnly() {
     JsonNode ds = find(plain, "DaemonSet", "qat-device-plugin");
-    JsonNode pod = ds.path("spec").path("template").path("spec");
-    Map<String, String> hostPaths = new LinkedHashMap<>();
-    pod.path("volumes")
-        .forEach(
-            v -> {
-              if (v.has("hostPath")) {
-                hostPaths.put(v.path("name").asText(), v.path("hostPath").path("path").asText());
-              }
-            });
+    Map<String, String> hostPaths = hostPaths(ds);
     Map<String, String> mounts = new LinkedHashMap<>();
     for (JsonNode m : container(ds, "qat-device-plugin").path("volumeMounts")) {
       String host =

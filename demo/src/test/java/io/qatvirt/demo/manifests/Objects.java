@@ -47,4 +47,15 @@ final class Objects {
     }
     throw new AssertionError("no container " + name + " in " + workload.path("metadata"));
   }
+
+  /** A workload's hostPath volumes: volume name to host path, in order. */
+  static Map<String, String> hostPaths(JsonNode workload) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (JsonNode v : workload.path("spec").path("template").path("spec").path("volumes")) {
+      if (v.has("hostPath")) {
+        out.put(v.path("name").asText(), v.path("hostPath").path("path").asText());
+      }
+    }
+    return out;
+  }
 }

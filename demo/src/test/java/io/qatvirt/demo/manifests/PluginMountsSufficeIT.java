@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -103,15 +102,7 @@ class PluginMountsSufficeIT {
   /** Copies each /sys or /dev hostPath volume of the node to its mount path under {@code view}. */
   private static void buildView(JsonNode ds, SimulatedNode node, Path view, List<String> leaveOut)
       throws IOException {
-    JsonNode pod = ds.path("spec").path("template").path("spec");
-    Map<String, String> hostPaths = new LinkedHashMap<>();
-    pod.path("volumes")
-        .forEach(
-            v -> {
-              if (v.has("hostPath")) {
-                hostPaths.put(v.path("name").asText(), v.path("hostPath").path("path").asText());
-              }
-            });
+    Map<String, String> hostPaths = Objects.hostPaths(ds);
     for (JsonNode mount : Objects.container(ds, "qat-device-plugin").path("volumeMounts")) {
       String host = hostPaths.get(mount.path("name").asText());
       if (host == null || leaveOut.contains(host)) {
