@@ -49,35 +49,31 @@ all_healthy_in_latest() { # <ID>...
   for id in "$@"; do [ "$(health_in "$latest" "$id")" = Healthy ] || return 1; done
 }
 
-# First update after number $1 in which every ID given is absent or Unhealthy; prints its number.
-first_update_without() { # <after> <ID>...
-  after=$1
-  shift
-  total=$(update_count)
-  i=$((after + 1))
-  while [ "$i" -le "$total" ]; do
-    devs=$(devices_of_update "$i")
-    gone=1
-    for id in "$@"; do [ "$(health_in "$devs" "$id")" = Healthy ] && gone=0; done
-    [ "$gone" = 1 ] && { echo "$i"; return 0; }
-    i=$((i + 1))
-  done
-  return 1
-}
-first_update_with_healthy() { # <after> <ID>...
-  after=$1
-  shift
+# First update after number <after> in which every ID given is Healthy (healthy), or absent or
+# Unhealthy (gone); prints its number.
+first_update() { # <healthy|gone> <after> <ID>...
+  want=$1
+  after=$2
+  shift 2
   total=$(update_count)
   i=$((after + 1))
   while [ "$i" -le "$total" ]; do
     devs=$(devices_of_update "$i")
     ok=1
-    for id in "$@"; do [ "$(health_in "$devs" "$id")" = Healthy ] || ok=0; done
+    for id in "$@"; do
+      if [ "$(health_in "$devs" "$id")" = Healthy ]; then
+        [ "$want" = healthy ] || ok=0
+      else
+        [ "$want" = gone ] || ok=0
+      fi
+    done
     [ "$ok" = 1 ] && { echo "$i"; return 0; }
     i=$((i + 1))
   done
   return 1
 }
+first_update_without() { first_update gone "$@"; }     # <after> <ID>...
+first_update_with_healthy() { first_update healthy "$@"; } # <after> <ID>...
 
 # --- The plugin, and Allocate through the kubelet stand-in --------------------------------------
 start_plugin() {
