@@ -13,4 +13,13 @@ public interface Mutator {
    * @param object the request's {@code object}, as sent
    */
   MutationOutcome mutate(String kind, String operation, JsonNode object);
+
+  /**
+   * The members of {@code object} this mutator reads: the webhook hands {@link #mutate} only those
+   * (everything, unless a mutator says otherwise), and the outcome must be the same as for the
+   * whole object.
+   */
+  default ObjectProjection reads() {
+    return ObjectProjection.ALL;
+  }
 }

@@ -47,6 +47,11 @@ public final class QatMutator implements Mutator {
   }
 
   @Override
+  public ObjectProjection reads() {
+    return Subject.READ;
+  }
+
+  @Override
   public MutationOutcome mutate(String kind, String operation, JsonNode object) {
     try {
       return decide(kind, operation, object);

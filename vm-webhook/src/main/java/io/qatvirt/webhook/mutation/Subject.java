@@ -37,6 +37,36 @@ record Subject(
   static final String VMI = "VirtualMachineInstance";
   static final String VM = "VirtualMachine";
 
+  /**
+   * What of a VMI or VM {@link #ofVmi}, {@link #ofVm}, the host device plan and the patch read: the
+   * object's names and annotations, the VM's instancetype and template annotations, and in the spec
+   * (the VMI's or the template's) the existing host devices and the resource requests and limits.
+   * Members outside it are not type-checked here: the API server checks the object against
+   * KubeVirt's schema after the webhooks have run.
+   */
+  static final ObjectProjection READ;
+
+  static {
+    ObjectProjection spec =
+        ObjectProjection.members()
+            .with(
+                "domain",
+                ObjectProjection.members()
+                    .with("devices", ObjectProjection.members("hostDevices"))
+                    .with("resources", ObjectProjection.members("requests", "limits")));
+    ObjectProjection template =
+        ObjectProjection.members()
+            .with("metadata", ObjectProjection.members("annotations"))
+            .with("spec", spec);
+    READ =
+        ObjectProjection.members("apiVersion", "kind")
+            .with(
+                "metadata",
+                ObjectProjection.members("name", "generateName", "namespace", "annotations"))
+            .with(
+                "spec", spec.with("instancetype", ObjectProjection.ALL).with("template", template));
+  }
+
   /** Where {@link #spec} is, as a reader of the object would write it. */
   String specField() {
     return String.join(".", specPath);

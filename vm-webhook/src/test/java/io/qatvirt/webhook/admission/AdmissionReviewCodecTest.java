@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qatvirt.webhook.mutation.ObjectProjection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -132,6 +133,63 @@ class AdmissionReviewCodecTest {
       assertEquals(
           "tried to read the AdmissionReview, but request.uid is missing or empty", e.getMessage());
     }
+  }
+
+  @Test
+  void keepsOfTheObjectWhatTheProjectionNamesAndTheNamesLogLinesUse() throws Exception {
+    AdmissionReviewCodec projecting =
+        new AdmissionReviewCodec(
+            new ObjectMapper(),
+            ObjectProjection.members().with("spec", ObjectProjection.members("keep")));
+
+    AdmissionRequest request =
+        projecting.parse(
+            json(
+                "{'apiVersion':'admission.k8s.io/v1','userInfo':{'groups':['a',{'b':[1,2]}]},"
+                    + "'kind':'AdmissionReview','request':{'uid':'u-9','oldObject':{'x':[null]},"
+                    + "'kind':{'kind':'VirtualMachine','group':'kubevirt.io'},'operation':'UPDATE','namespace':'vnf',"
+                    + "'object':{'metadata':{'generateName':'gw-','namespace':'vnf',"
+                    + "'labels':{'a':'b'},'managedFields':[{'manager':'kubectl'}]},"
+                    + "'spec':{'drop':{'deep':[1,{'x':'y'}]},'keep':{'k':[1,'2',null]}},"
+                    + "'status':{'ready':true}},'dryRun':false}}"));
+
+    assertEquals("u-9", request.uid());
+    assertEquals("VirtualMachine", request.kind());
+    assertEquals("UPDATE", request.operation());
+    assertEquals("vnf/gw-*", request.objectRef());
+    assertEquals(
+        new ObjectMapper()
+            .readTree(
+                json(
+                    "{'metadata':{'generateName':'gw-','namespace':'vnf'},"
+                        + "'spec':{'keep':{'k':[1,'2',null]}}}")),
+        request.object());
+  }
+
+  @Test
+  void theLastOfDuplicateMembersCounts() throws Exception {
+    AdmissionRequest request =
+        codec.parse(
+            json(
+                "{'apiVersion':'v0','apiVersion':'admission.k8s.io/v1','kind':'AdmissionReview',"
+                    + "'request':{'uid':'old'},'request':{'uid':'new','operation':'DELETE',"
+                    + "'operation':'CREATE'}}"));
+
+    assertEquals("new", request.uid());
+    assertEquals("CREATE", request.operation());
+  }
+
+  @Test
+  void aSyntaxErrorAfterTheMembersItNeedsIsStillRefused() {
+    BadReviewException e =
+        assertThrows(
+            BadReviewException.class,
+            () ->
+                codec.parse(json(review("{'uid':'u','object':{}}").replace("}}", "},'x':[1,}}"))));
+    assertTrue(
+        e.getMessage()
+            .startsWith("tried to read the AdmissionReview, but the body is not valid JSON: "),
+        e.getMessage());
   }
 
   @Test

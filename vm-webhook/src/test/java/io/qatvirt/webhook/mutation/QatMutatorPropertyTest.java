@@ -3,8 +3,10 @@ package io.qatvirt.webhook.mutation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -31,6 +34,7 @@ class QatMutatorPropertyTest {
       new QatMutator(
           MutatorConfig.defaults(), (ns, kind, name) -> InstancetypeLookup.Answer.NO_HOST_DEVICES);
   private final Optional<SwaggerSchemas> swagger = SwaggerSchemas.load();
+  private static final ObjectMapper JSON_TEXT = new ObjectMapper();
 
   @Provide
   Arbitrary<RandomVmis.Case> objects() {
@@ -106,6 +110,59 @@ class QatMutatorPropertyTest {
           introduced.removeAll(schemas.violations(definition, original));
           assertEquals(List.of(), introduced);
         });
+  }
+
+  /**
+   * The webhook hands the mutator only what {@link QatMutator#reads()} names, read from the
+   * review's text: the outcome must be the one the whole object gets. The generated objects get
+   * resource requests and limits and an instancetype here, which the mutator reads too.
+   */
+  @Property(tries = 400)
+  void whatItReadsDecidesAsTheWholeObjectWould(
+      @ForAll("objects") RandomVmis.Case generated, @ForAll Random random) throws Exception {
+    QatMutator reader =
+        new QatMutator(
+            MutatorConfig.defaults(),
+            (ns, kind, name) ->
+                name.equals("with-devices")
+                    ? InstancetypeLookup.Answer.DEFINES_HOST_DEVICES
+                    : InstancetypeLookup.Answer.NO_HOST_DEVICES);
+    JsonNode whole = withResourcesAndInstancetype(generated.object(), random);
+    String kind = whole.path("kind").asText();
+    JsonNode projected;
+    try (JsonParser parser = JSON_TEXT.createParser(JSON_TEXT.writeValueAsBytes(whole))) {
+      parser.nextToken();
+      projected = reader.reads().read(parser, JSON_TEXT);
+    }
+    assertEquals(reader.reads().apply(whole), projected);
+    for (String operation : List.of("CREATE", "UPDATE")) {
+      MutationOutcome outcome = reader.mutate(kind, operation, whole);
+      Statistics.label("read outcome").collect(outcome.getClass().getSimpleName());
+      assertEquals(outcome, reader.mutate(kind, operation, projected));
+    }
+  }
+
+  private static JsonNode withResourcesAndInstancetype(JsonNode object, Random random) {
+    ObjectNode copy = object.deepCopy();
+    boolean vm = copy.path("kind").asText().equals("VirtualMachine");
+    JsonNode spec = vm ? copy.path("spec").path("template").path("spec") : copy.path("spec");
+    if (spec.path("domain").isObject() && random.nextBoolean()) {
+      ObjectNode resources = ((ObjectNode) spec.path("domain")).putObject("resources");
+      List<String> values = List.of("1", "2", "3", "x", "500m", "2Gi");
+      for (String list : List.of("requests", "limits")) {
+        if (random.nextBoolean()) {
+          ObjectNode amounts = resources.putObject(list).put("memory", "1Gi");
+          amounts.put("qat.intel.com/generic", values.get(random.nextInt(values.size())));
+        }
+      }
+      resources.put("overcommitGuestOverhead", random.nextBoolean());
+    }
+    if (vm && copy.path("spec").isObject() && random.nextBoolean()) {
+      ((ObjectNode) copy.path("spec"))
+          .putObject("instancetype")
+          .put("name", random.nextBoolean() ? "with-devices" : "plain");
+    }
+    return copy;
   }
 
   private static String category(MutationHarness.Result result) {
