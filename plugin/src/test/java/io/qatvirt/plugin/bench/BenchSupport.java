@@ -17,27 +17,45 @@ import java.util.OptionalInt;
 final class BenchSupport {
   private BenchSupport() {}
 
+  /** The DaemonSet, relative to the checkout's root (where the benchmarks are run from). */
+  static final Path DAEMONSET = Path.of("manifests/base/plugin-daemonset.yaml");
+
+  private static final java.util.regex.Pattern JVM_FLAG =
+      java.util.regex.Pattern.compile("^\\s+- (-[^\\s]+)$");
+
   /**
-   * The JVM flags the DaemonSet runs the plugin with: serial GC with a small heap that gives memory
-   * back, C1 only (the plugin waits on I/O; C2 would cost memory for nothing), small stacks and
-   * code cache, no perf-data file, and Netty's unpooled allocator (pooled arenas hold megabytes for
-   * a handful of kubelet calls). The DaemonSet also sets {@code MALLOC_ARENA_MAX=2}.
+   * The JVM flags the DaemonSet runs the plugin with: the {@code command} items between {@code
+   * java} and {@code -jar} in {@link #DAEMONSET}, so that what is measured is what is deployed.
    */
-  static final List<String> DAEMONSET_JVM_FLAGS =
-      List.of(
-          "-XX:+UseSerialGC",
-          "-Xms4m",
-          "-Xmx16m",
-          "-XX:MinHeapFreeRatio=10",
-          "-XX:MaxHeapFreeRatio=20",
-          "-Xss256k",
-          "-XX:MaxMetaspaceSize=48m",
-          "-XX:TieredStopAtLevel=1",
-          "-XX:CICompilerCount=1",
-          "-XX:ReservedCodeCacheSize=16m",
-          "-XX:MaxDirectMemorySize=16m",
-          "-XX:-UsePerfData",
-          "-Dio.grpc.netty.shaded.io.netty.allocator.type=unpooled");
+  static List<String> daemonSetJvmFlags() throws IOException {
+    if (!Files.isRegularFile(DAEMONSET)) {
+      throw new IOException(
+          "tried to read the plugin's JVM flags from "
+              + DAEMONSET.toAbsolutePath()
+              + ", but it is not there: run the benchmark from the checkout's root");
+    }
+    List<String> flags = new java.util.ArrayList<>();
+    boolean inCommand = false;
+    for (String line : Files.readAllLines(DAEMONSET)) {
+      if (line.trim().equals("- java")) {
+        inCommand = true;
+        continue;
+      }
+      if (!inCommand) {
+        continue;
+      }
+      java.util.regex.Matcher flag = JVM_FLAG.matcher(line);
+      if (!flag.matches() || flag.group(1).equals("-jar")) {
+        break;
+      }
+      flags.add(flag.group(1));
+    }
+    if (flags.isEmpty()) {
+      throw new IOException(
+          "tried to read the plugin's JVM flags from " + DAEMONSET + ", found none");
+    }
+    return flags;
+  }
 
   /** A node with {@code pfs} Gen4 PFs of {@code vfsPerPf} VFs each, all on vfio-pci. */
   static SimulatedNode node(Path root, int pfs, int vfsPerPf) throws IOException {

@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the plugin as the DaemonSet does (a JVM with {@link BenchSupport#DAEMONSET_JVM_FLAGS} on
- * the shaded jar, or on this class path when the jar is missing) against a simulated node with 128
- * VFs (8 PFs x 16): time from process start to the first Register at the fake kubelet, then the
- * resident memory after 500 Allocates. Five runs. Targets: registration under 1.5 s, RSS under 64
- * MiB. Extra JVM flags may be given as arguments (replacing the defaults when the first is {@code
- * --replace}).
+ * Starts the plugin as the DaemonSet does (a JVM with the DaemonSet's flags, {@link
+ * BenchSupport#daemonSetJvmFlags()}, on the shaded jar, or on this class path when the jar is
+ * missing) against a simulated node with 128 VFs (8 PFs x 16): time from process start to the first
+ * Register at the fake kubelet, then the resident memory after 500 Allocates. Five runs. Targets:
+ * registration under 1.5 s, RSS under 64 MiB. Extra JVM flags may be given as arguments (replacing
+ * the defaults when the first is {@code --replace}).
  */
 public final class StartupMemoryBench {
   private static final int RUNS = Integer.getInteger("bench.runs", 5);
@@ -29,7 +29,7 @@ public final class StartupMemoryBench {
   private static final String MALLOC_ARENA_MAX = System.getProperty("bench.mallocArenaMax", "2");
 
   public static void main(String[] args) throws Exception {
-    List<String> flags = new ArrayList<>(BenchSupport.DAEMONSET_JVM_FLAGS);
+    List<String> flags = new ArrayList<>(BenchSupport.daemonSetJvmFlags());
     List<String> extra = new ArrayList<>(Arrays.asList(args));
     if (!extra.isEmpty() && extra.get(0).equals("--replace")) {
       flags.clear();
