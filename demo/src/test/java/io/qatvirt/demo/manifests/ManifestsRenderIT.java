@@ -199,7 +199,7 @@ class ManifestsRenderIT {
             + probePeak
             + " MiB vs limit "
             + limitMiB);
-    assertEquals(List.of("-Xms16m", "-Xmx32m"), command.subList(1, 3));
+    assertEquals(List.of("-Xms4m", "-Xmx32m"), command.subList(1, 3));
   }
 
   @Test
