@@ -3,7 +3,6 @@ package io.qatvirt.webhook.admission;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,13 +18,10 @@ public final class AdmissionReviewCodec {
   public static final String API_VERSION = "admission.k8s.io/v1";
   private static final String KIND = "AdmissionReview";
 
-  /** What of {@code request.object} is kept: at least the names {@link #nameOf} reads. */
-  private static final ObjectProjection NAMES =
-      ObjectProjection.members()
-          .with("metadata", ObjectProjection.members("name", "generateName", "namespace"));
-
   private final ObjectMapper mapper;
-  private final ObjectProjection objectFields;
+
+  /** What of the review is read: the envelope, the request members used, the kept object. */
+  private final ObjectProjection reviewFields;
 
   /** A codec that keeps the whole {@code request.object}. */
   public AdmissionReviewCodec(ObjectMapper mapper) {
@@ -38,147 +34,72 @@ public final class AdmissionReviewCodec {
    */
   public AdmissionReviewCodec(ObjectMapper mapper, ObjectProjection objectFields) {
     this.mapper = mapper;
-    this.objectFields = objectFields.union(NAMES);
+    // the object's metadata names are always kept, for log lines (see nameOf)
+    ObjectProjection object =
+        objectFields.union(
+            ObjectProjection.members()
+                .with("metadata", ObjectProjection.members("name", "generateName", "namespace")));
+    ObjectProjection request =
+        ObjectProjection.members("uid", "operation", "namespace", "name")
+            .with("kind", ObjectProjection.members("kind"))
+            .with("object", object);
+    this.reviewFields = ObjectProjection.members("apiVersion", "kind").with("request", request);
   }
 
-  /** The members of an AdmissionReview this codec keeps; duplicates: the last one counts. */
-  private static final class Review {
-    String apiVersion = "";
-    String kind = "";
-    boolean hasRequest;
-    String uid;
-    String requestKind = "";
-    String operation = "";
-    String namespace = "";
-    String name = "";
-    JsonNode object = MissingNode.getInstance();
-  }
-
-  /** Parses a request body, or says what is wrong with it. */
+  /**
+   * Parses a request body, or says what is wrong with it. The whole body is tokenized (a syntax
+   * error anywhere is refused), but only the members {@link #reviewFields} names are kept.
+   */
   public AdmissionRequest parse(byte[] body) throws BadReviewException {
-    Review review;
+    JsonNode review;
     try (JsonParser parser = mapper.createParser(body)) {
-      review = read(parser);
+      parser.nextToken();
+      review = reviewFields.read(parser, mapper);
     } catch (IOException e) {
       throw new BadReviewException(
           "tried to read the AdmissionReview, but the body is not valid JSON: "
               + firstLine(e.getMessage()));
     }
-    if (review == null) {
+    if (!review.isObject()) {
       throw new BadReviewException(
           "tried to read the AdmissionReview, but the body is not a JSON object");
     }
-    if (!API_VERSION.equals(review.apiVersion)) {
+    String apiVersion = review.path("apiVersion").asText("");
+    if (!API_VERSION.equals(apiVersion)) {
       throw new BadReviewException(
           "tried to read the AdmissionReview, but its apiVersion is '"
-              + review.apiVersion
+              + apiVersion
               + "'; this webhook speaks "
               + API_VERSION
               + " only: set admissionReviewVersions: [\"v1\"] in the"
               + " MutatingWebhookConfiguration");
     }
-    if (!KIND.equals(review.kind)) {
+    if (!KIND.equals(review.path("kind").asText(""))) {
       throw new BadReviewException(
           "tried to read the AdmissionReview, but its kind is '"
-              + review.kind
+              + review.path("kind").asText("")
               + "', not AdmissionReview");
     }
-    if (!review.hasRequest) {
+    JsonNode request = review.path("request");
+    if (!request.isObject()) {
       throw new BadReviewException("tried to read the AdmissionReview, but it has no request");
     }
-    if (review.uid == null || review.uid.isBlank()) {
+    JsonNode uid = request.path("uid");
+    if (!uid.isTextual() || uid.asText().isBlank()) {
       throw new BadReviewException(
           "tried to read the AdmissionReview, but request.uid is missing or empty");
     }
+    JsonNode object = request.path("object");
+    if (object.isNull()) {
+      object = MissingNode.getInstance();
+    }
     return new AdmissionRequest(
-        review.uid,
-        review.requestKind,
-        review.operation,
-        review.namespace,
-        nameOf(review.name, review.object),
-        review.object);
-  }
-
-  /**
-   * Reads the whole first JSON value (so that any syntax error in it is reported), keeping only
-   * what {@link Review} holds; null when that value is not an object.
-   */
-  private Review read(JsonParser parser) throws IOException {
-    if (parser.nextToken() != JsonToken.START_OBJECT) {
-      parser.skipChildren();
-      return null;
-    }
-    Review review = new Review();
-    String member;
-    while ((member = parser.nextFieldName()) != null) {
-      parser.nextToken();
-      switch (member) {
-        case "apiVersion" -> review.apiVersion = text(parser);
-        case "kind" -> review.kind = text(parser);
-        case "request" -> {
-          review.hasRequest = parser.currentToken() == JsonToken.START_OBJECT;
-          if (review.hasRequest) {
-            readRequest(parser, review);
-          } else {
-            parser.skipChildren();
-          }
-        }
-        default -> parser.skipChildren();
-      }
-    }
-    return review;
-  }
-
-  private void readRequest(JsonParser parser, Review review) throws IOException {
-    review.uid = null;
-    review.requestKind = "";
-    review.operation = "";
-    review.namespace = "";
-    review.name = "";
-    review.object = MissingNode.getInstance();
-    String member;
-    while ((member = parser.nextFieldName()) != null) {
-      parser.nextToken();
-      switch (member) {
-        case "uid" ->
-            review.uid = parser.currentToken() == JsonToken.VALUE_STRING ? parser.getText() : null;
-        case "kind" -> review.requestKind = groupVersionKind(parser);
-        case "operation" -> review.operation = text(parser);
-        case "namespace" -> review.namespace = text(parser);
-        case "name" -> review.name = text(parser);
-        case "object" -> {
-          JsonNode object = objectFields.read(parser, mapper);
-          review.object = object.isNull() ? MissingNode.getInstance() : object;
-        }
-        default -> parser.skipChildren();
-      }
-    }
-  }
-
-  /** {@code kind.kind} of a GroupVersionKind object, empty when absent. */
-  private static String groupVersionKind(JsonParser parser) throws IOException {
-    if (parser.currentToken() != JsonToken.START_OBJECT) {
-      parser.skipChildren();
-      return "";
-    }
-    String kind = "";
-    String member;
-    while ((member = parser.nextFieldName()) != null) {
-      parser.nextToken();
-      if ("kind".equals(member)) {
-        kind = text(parser);
-      } else {
-        parser.skipChildren();
-      }
-    }
-    return kind;
-  }
-
-  /** A scalar as text (numbers and booleans as written), "" for null, objects and arrays. */
-  private static String text(JsonParser parser) throws IOException {
-    String text = parser.currentToken().isScalarValue() ? parser.getValueAsString("") : "";
-    parser.skipChildren();
-    return text;
+        uid.asText(),
+        request.path("kind").path("kind").asText(""),
+        request.path("operation").asText(""),
+        request.path("namespace").asText(""),
+        nameOf(request.path("name").asText(""), object),
+        object);
   }
 
   private static String nameOf(String name, JsonNode object) {
