@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * How gRPC servers and channels reach a socket path: Netty over Unix sockets in production ({@link
- * UnixSocketTransport}), in-process in unit tests.
+ * How gRPC servers and channels reach a socket path: OkHttp over Unix sockets in production ({@link
+ * UnixSocketTransport}); in tests also Netty (the fake kubelet's side) and in-process.
  */
 public interface GrpcTransport {
 

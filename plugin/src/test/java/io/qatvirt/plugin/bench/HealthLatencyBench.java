@@ -2,9 +2,9 @@ package io.qatvirt.plugin.bench;
 
 import io.qatvirt.plugin.RunningPlugin;
 import io.qatvirt.plugin.device.PciAddress;
-import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import io.qatvirt.plugin.sim.SimulatedNode;
 import io.qatvirt.plugin.testing.FakeKubelet;
+import io.qatvirt.plugin.testing.NettyUnixTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,7 @@ public final class HealthLatencyBench {
     Path root = BenchSupport.tempDir("health-bench");
     Path kubeletDir = BenchSupport.tempDir("health-bench-kubelet");
     SimulatedNode node = BenchSupport.node(root, 2, 16);
-    try (UnixSocketTransport transport = new UnixSocketTransport();
+    try (NettyUnixTransport transport = new NettyUnixTransport();
         FakeKubelet kubelet = new FakeKubelet(kubeletDir, transport).start();
         RunningPlugin plugin =
             RunningPlugin.start(

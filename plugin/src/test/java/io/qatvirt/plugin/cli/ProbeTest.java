@@ -12,7 +12,7 @@ import io.qatvirt.plugin.device.Vf;
 import io.qatvirt.plugin.device.VfioGroup;
 import io.qatvirt.plugin.kubelet.DevicePluginService;
 import io.qatvirt.plugin.kubelet.KubeletEvents;
-import io.qatvirt.plugin.kubelet.UnixSocketTransport;
+import io.qatvirt.plugin.testing.NettyUnixTransport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ class ProbeTest {
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
-  private UnixSocketTransport transport;
+  private NettyUnixTransport transport;
   private Server server;
   private DevicePluginService service;
   private Path socket;
@@ -51,7 +51,7 @@ class ProbeTest {
 
   @BeforeEach
   void serve() throws Exception {
-    transport = new UnixSocketTransport();
+    transport = new NettyUnixTransport();
     service =
         new DevicePluginService(
             "qat.intel.com/cy",

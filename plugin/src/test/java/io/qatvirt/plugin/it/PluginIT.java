@@ -19,10 +19,10 @@ import io.qatvirt.plugin.api.v1beta1.DeviceSpec;
 import io.qatvirt.plugin.api.v1beta1.RegisterRequest;
 import io.qatvirt.plugin.device.PciAddress;
 import io.qatvirt.plugin.device.QatFamily;
-import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import io.qatvirt.plugin.sim.SimulatedNode;
 import io.qatvirt.plugin.sim.VfStart;
 import io.qatvirt.plugin.testing.FakeKubelet;
+import io.qatvirt.plugin.testing.NettyUnixTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +50,7 @@ class PluginIT {
   @TempDir Path kubeletDir;
 
   private SimulatedNode node;
-  private UnixSocketTransport transport;
+  private NettyUnixTransport transport;
   private FakeKubelet kubelet;
   private RunningPlugin plugin;
 
@@ -75,7 +75,7 @@ class PluginIT {
         .firstGroup(50)
         .start(VfStart.UNBOUND)
         .create();
-    transport = new UnixSocketTransport();
+    transport = new NettyUnixTransport();
     kubelet = new FakeKubelet(kubeletDir, transport).start();
     plugin =
         RunningPlugin.start(

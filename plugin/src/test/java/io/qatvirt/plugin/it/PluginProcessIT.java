@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qatvirt.plugin.device.QatFamily;
-import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import io.qatvirt.plugin.sim.SimulatedNode;
 import io.qatvirt.plugin.sim.VfStart;
 import io.qatvirt.plugin.testing.FakeKubelet;
+import io.qatvirt.plugin.testing.NettyUnixTransport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +43,7 @@ class PluginProcessIT {
         .start(VfStart.VFIO_PCI)
         .create();
     Path socket = kubeletDir.resolve("qat.intel.com-cy.sock");
-    try (UnixSocketTransport transport = new UnixSocketTransport();
+    try (NettyUnixTransport transport = new NettyUnixTransport();
         FakeKubelet kubelet = new FakeKubelet(kubeletDir, transport).start()) {
       Process plugin = PluginProcess.start(List.of(), logs.resolve("first.log"), args(node));
       try {
