@@ -31,6 +31,10 @@ import javax.net.SocketFactory;
  * extra pool). OkHttp's client transport only dials {@code InetSocketAddress}es, so channels are
  * given a placeholder loopback address that the socket factory ignores: it connects to the Unix
  * socket instead, and nothing goes over TCP.
+ *
+ * <p>grpc-java marks {@code OkHttpServerBuilder} experimental (grpc-java issue 1785): a gRPC
+ * upgrade may change it. The fake kubelet in the tests speaks Netty to this transport, so an
+ * upgrade that breaks the wire or the builder fails the suite.
  */
 public final class UnixSocketTransport implements GrpcTransport, AutoCloseable {
   private static final String PLACEHOLDER_TARGET = "127.0.0.1:1";
