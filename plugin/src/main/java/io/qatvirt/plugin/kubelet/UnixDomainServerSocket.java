@@ -46,11 +46,7 @@ final class UnixDomainServerSocket extends ServerSocket {
 
   @Override
   public SocketAddress getLocalSocketAddress() {
-    try {
-      return channel.getLocalAddress();
-    } catch (IOException e) {
-      return null;
-    }
+    return UnixDomainSocket.addressOrNull(channel::getLocalAddress);
   }
 
   @Override

@@ -83,17 +83,22 @@ final class UnixDomainSocket extends Socket {
 
   @Override
   public SocketAddress getLocalSocketAddress() {
-    try {
-      return channel.getLocalAddress();
-    } catch (IOException e) {
-      return null;
-    }
+    return addressOrNull(channel::getLocalAddress);
   }
 
   @Override
   public SocketAddress getRemoteSocketAddress() {
+    return addressOrNull(channel::getRemoteAddress);
+  }
+
+  /** An address a closed channel can no longer tell: null, as {@link Socket}'s methods return. */
+  interface AddressQuery {
+    SocketAddress get() throws IOException;
+  }
+
+  static SocketAddress addressOrNull(AddressQuery query) {
     try {
-      return channel.getRemoteAddress();
+      return query.get();
     } catch (IOException e) {
       return null;
     }
