@@ -105,19 +105,6 @@ class PluginIT {
         .build();
   }
 
-  static String describe(FakeKubelet.Update update) {
-    return String.join(
-        " ",
-        update.devices().stream()
-            .map(
-                d ->
-                    d.getID()
-                        + "="
-                        + d.getHealth()
-                        + (d.hasTopology() ? "@" + d.getTopology().getNodes(0).getID() : ""))
-            .toList());
-  }
-
   private FakeKubelet.Update latest(String resource) {
     return kubelet.latest(resource).orElseThrow();
   }
@@ -130,8 +117,8 @@ class PluginIT {
     kubelet.awaitUpdate(u -> u.resource().equals(CY), WAIT);
     kubelet.awaitUpdate(u -> u.resource().equals(DC), WAIT);
 
-    assertEquals("0000:6b:00.1=Healthy@0 0000:6b:00.2=Healthy@0", describe(latest(CY)));
-    assertEquals("0000:70:00.1=Healthy@1 0000:70:00.2=Healthy@1", describe(latest(DC)));
+    assertEquals("0000:6b:00.1=Healthy@0 0000:6b:00.2=Healthy@0", latest(CY).describeDevices());
+    assertEquals("0000:70:00.1=Healthy@1 0000:70:00.2=Healthy@1", latest(DC).describeDevices());
     assertEquals(Optional.of("vfio-pci"), node.driver(pci("0000:70:00.1")));
     assertEquals(Optional.of("vfio-pci"), node.driver(pci("0000:70:00.2")));
     assertTrue(Files.exists(node.devRoot().resolve("vfio/51")));
@@ -183,7 +170,7 @@ class PluginIT {
     node.removeVfioNode(pci("0000:6b:00.2"));
 
     kubelet.awaitUpdate(u -> u.resource().equals(CY) && u.healthy() == 1, WAIT);
-    assertEquals("0000:6b:00.1=Healthy@0 0000:6b:00.2=Unhealthy@0", describe(latest(CY)));
+    assertEquals("0000:6b:00.1=Healthy@0 0000:6b:00.2=Unhealthy@0", latest(CY).describeDevices());
     StatusRuntimeException e =
         assertThrows(
             StatusRuntimeException.class,
@@ -215,7 +202,7 @@ class PluginIT {
     kubelet.awaitUpdate(u -> kubelet.updates.indexOf(u) >= updatesBefore + 1, WAIT);
     assertTrue(Files.exists(kubeletDir.resolve("qat.intel.com-cy.sock")));
     assertTrue(Files.exists(kubeletDir.resolve("qat.intel.com-dc.sock")));
-    assertEquals("0000:6b:00.1=Healthy@0 0000:6b:00.2=Healthy@0", describe(latest(CY)));
+    assertEquals("0000:6b:00.1=Healthy@0 0000:6b:00.2=Healthy@0", latest(CY).describeDevices());
   }
 
   @Test

@@ -115,18 +115,7 @@ class DeviceManagerTest {
   }
 
   private static String describe(FakeKubelet.Update update) {
-    return update.resource()
-        + " "
-        + String.join(
-            " ",
-            update.devices().stream()
-                .map(
-                    d ->
-                        d.getID()
-                            + "="
-                            + d.getHealth()
-                            + (d.hasTopology() ? "@" + d.getTopology().getNodes(0).getID() : ""))
-                .toList());
+    return update.resource() + " " + update.describeDevices();
   }
 
   @Test

@@ -43,6 +43,20 @@ public final class FakeKubelet implements AutoCloseable {
     public long healthy() {
       return devices.stream().filter(d -> d.getHealth().equals("Healthy")).count();
     }
+
+    /** The devices as {@code ID=Health@numa} (no {@code @numa} without topology), space-joined. */
+    public String describeDevices() {
+      return String.join(
+          " ",
+          devices.stream()
+              .map(
+                  d ->
+                      d.getID()
+                          + "="
+                          + d.getHealth()
+                          + (d.hasTopology() ? "@" + d.getTopology().getNodes(0).getID() : ""))
+              .toList());
+    }
   }
 
   /** The answer to a Register call; kubelet's checks by default. */
