@@ -67,12 +67,7 @@ class WebhookLifecycleIT {
         new RunningWebhook(dir, RunningWebhook.options(Duration.ofSeconds(5), 1))) {
       CountDownLatch entered = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      webhook.mutator.beforeMutate(
-          object -> {
-            entered.countDown();
-            await(release);
-            return object;
-          });
+      holdMutations(webhook, entered, release);
       CompletableFuture<HttpResponse<String>> first = postAsync(webhook);
       assertTrue(entered.await(10, TimeUnit.SECONDS));
 
@@ -93,12 +88,7 @@ class WebhookLifecycleIT {
     int port = webhook.server.port();
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    webhook.mutator.beforeMutate(
-        object -> {
-          entered.countDown();
-          await(release);
-          return object;
-        });
+    holdMutations(webhook, entered, release);
     CompletableFuture<HttpResponse<String>> inFlight = postAsync(webhook);
     assertTrue(entered.await(10, TimeUnit.SECONDS));
 
@@ -137,6 +127,17 @@ class WebhookLifecycleIT {
       Thread.sleep(20);
     }
     throw new AssertionError("the server kept accepting connections while draining");
+  }
+
+  /** Every mutation counts {@code entered} down as it begins, then waits for {@code release}. */
+  private static void holdMutations(
+      RunningWebhook webhook, CountDownLatch entered, CountDownLatch release) {
+    webhook.mutator.beforeMutate(
+        object -> {
+          entered.countDown();
+          await(release);
+          return object;
+        });
   }
 
   private static void await(CountDownLatch latch) {
