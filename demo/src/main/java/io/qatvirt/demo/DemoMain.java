@@ -1,11 +1,9 @@
 package io.qatvirt.demo;
 
+import com.google.common.io.MoreFiles;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * {@code java -jar demo/target/qatvirt-demo.jar [--keep]}: runs the demo in a new temporary folder,
@@ -65,22 +63,7 @@ public final class DemoMain {
 
   private static void deleteTree(Path root) {
     try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-                throws IOException {
-              Files.delete(file);
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-              Files.delete(dir);
-              return FileVisitResult.CONTINUE;
-            }
-          });
+      MoreFiles.deleteRecursively(root);
     } catch (IOException e) {
       System.err.println("qatvirt-demo: tried to remove " + root + ", but " + e.getMessage());
     }
