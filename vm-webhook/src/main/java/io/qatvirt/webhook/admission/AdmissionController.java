@@ -39,6 +39,16 @@ public final class AdmissionController {
     this.codec = codec;
   }
 
+  /**
+   * Whether {@link #review} may wait on I/O for this request: only when the mutator says it may for
+   * the request's kind. The permitted-devices check answers from memory.
+   */
+  public boolean mayBlock(AdmissionRequest request) {
+    return MUTATED_KINDS.contains(request.kind())
+        && !request.object().isMissingNode()
+        && mutator.mayBlock(request.kind());
+  }
+
   public Decision review(AdmissionRequest request) {
     if (!MUTATED_KINDS.contains(request.kind()) || request.object().isMissingNode()) {
       LOG.debug(

@@ -22,4 +22,14 @@ public interface Mutator {
   default ObjectProjection reads() {
     return ObjectProjection.ALL;
   }
+
+  /**
+   * Whether {@link #mutate} may wait on I/O (an API server call, a lock held elsewhere) for an
+   * object of this kind. The webhook answers such requests on a worker thread; the others are
+   * answered on the connection's I/O thread, which must never wait. Unless a mutator says
+   * otherwise, it may.
+   */
+  default boolean mayBlock(String kind) {
+    return true;
+  }
 }

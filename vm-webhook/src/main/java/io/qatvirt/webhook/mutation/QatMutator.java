@@ -51,6 +51,15 @@ public final class QatMutator implements Mutator {
     return Subject.READ;
   }
 
+  /**
+   * Only a VirtualMachine may make the mutator wait: its instancetype is looked up through the
+   * {@link InstancetypeLookup} (an API server call). A VMI is decided from the object alone.
+   */
+  @Override
+  public boolean mayBlock(String kind) {
+    return Subject.VM.equals(kind);
+  }
+
   @Override
   public MutationOutcome mutate(String kind, String operation, JsonNode object) {
     try {

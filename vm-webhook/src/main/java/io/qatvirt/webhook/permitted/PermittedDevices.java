@@ -5,7 +5,8 @@ import java.util.Collection;
 /**
  * The KubeVirt CR's view of host devices: is the {@code HostDevices} feature gate on, and does
  * {@code permittedHostDevices.pciHostDevices} list each resource with {@code
- * externalResourceProvider: true}.
+ * externalResourceProvider: true}. Answers from memory and never waits on I/O: the webhook asks it
+ * on a connection's I/O thread.
  */
 public interface PermittedDevices extends AutoCloseable {
 

@@ -4,8 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import io.qatvirt.webhook.http.BodyTooLargeException;
-import io.qatvirt.webhook.http.BoundedBody;
 import io.qatvirt.webhook.http.HttpReply;
 import io.qatvirt.webhook.http.HttpsTransport;
 import io.qatvirt.webhook.http.ServerOptions;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qatvirt.webhook.testing.FakeMutator;
 import io.qatvirt.webhook.testing.RawHttps;
 import io.qatvirt.webhook.testing.Reviews;
 import io.qatvirt.webhook.testing.RunningWebhook;
@@ -16,13 +17,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Slow clients, bounded concurrency and draining shutdown, over real TLS. */
+/**
+ * Slow clients, bounded concurrency, work that waits kept off the I/O threads, pipelining and
+ * draining shutdown, over real TLS.
+ */
 class WebhookLifecycleIT {
   /** Long enough for a TLS handshake on a busy machine, short enough for a quick test. */
   private static final Duration IDLE = Duration.ofMillis(1500);
@@ -104,14 +110,88 @@ class WebhookLifecycleIT {
     assertThrows(IOException.class, () -> new Socket("127.0.0.1", port).close());
   }
 
+  @Test
+  void answersVmisWhileMoreVmMutationsThanIoThreadsWaitOnWorkers() throws Exception {
+    // more waiting VMs than Jetty has I/O threads: had they run there, nothing else would be read
+    int held = Runtime.getRuntime().availableProcessors() + 1;
+    try (RunningWebhook webhook =
+        new RunningWebhook(dir, RunningWebhook.options(Duration.ofSeconds(5), held + 2))) {
+      webhook.mutator.mayBlockFor("VirtualMachine"::equals);
+      CountDownLatch entered = new CountDownLatch(held);
+      CountDownLatch release = new CountDownLatch(1);
+      webhook.mutator.beforeMutate(
+          object -> {
+            if (object.path("metadata").path("name").asText().startsWith("held-")) {
+              entered.countDown();
+              await(release);
+            }
+            return object;
+          });
+      List<CompletableFuture<HttpResponse<String>>> vms = new ArrayList<>();
+      for (int i = 0; i < held; i++) {
+        vms.add(
+            postAsync(webhook, Reviews.review("u-vm-" + i, "VirtualMachine", "held-" + i, "1")));
+      }
+      assertTrue(entered.await(10, TimeUnit.SECONDS), "the VM mutations did not all start");
+
+      HttpResponse<String> vmi =
+          postAsync(webhook, Reviews.review("u-vmi", "VirtualMachineInstance", "quick", "1"))
+              .get(10, TimeUnit.SECONDS);
+      release.countDown();
+
+      assertEquals(200, vmi.statusCode());
+      assertTrue(vmi.body().contains("\"uid\":\"u-vmi\""), vmi.body());
+      for (int i = 0; i < held; i++) {
+        HttpResponse<String> vm = vms.get(i).get(10, TimeUnit.SECONDS);
+        assertEquals(200, vm.statusCode());
+        assertTrue(vm.body().contains("\"uid\":\"u-vm-" + i + "\""), vm.body());
+      }
+    }
+  }
+
+  @Test
+  void answersPipelinedRequestsInOrderThenTheNextOnTheSameConnection() throws Exception {
+    try (RunningWebhook webhook =
+            new RunningWebhook(dir, RunningWebhook.options(Duration.ofSeconds(5), 4));
+        RawHttps raw = webhook.raw(10_000)) {
+      webhook.mutator.mayBlockFor("VirtualMachine"::equals); // p3 goes to a worker
+      raw.send(
+          rawPost(Reviews.review("u-p1", "VirtualMachineInstance", "p1", "1"))
+              + rawPost(Reviews.review("u-p2", "VirtualMachineInstance", "p2", "2")));
+      RawHttps.Response first = raw.read().orElseThrow();
+      RawHttps.Response second = raw.read().orElseThrow();
+      raw.send(rawPost(Reviews.review("u-p3", "VirtualMachine", "p3", "1")));
+      RawHttps.Response third = raw.read().orElseThrow();
+
+      assertEquals(
+          List.of(200, 200, 200), List.of(first.status(), second.status(), third.status()));
+      assertTrue(first.body().contains("\"uid\":\"u-p1\""), first.body());
+      assertTrue(second.body().contains("\"uid\":\"u-p2\""), second.body());
+      assertTrue(third.body().contains("\"uid\":\"u-p3\""), third.body());
+      assertEquals(
+          List.of("p1", "p2", "p3"),
+          webhook.mutator.calls.stream().map(FakeMutator.Call::name).toList());
+    }
+  }
+
+  private static String rawPost(String body) {
+    return "POST /mutate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: "
+        + body.getBytes(StandardCharsets.UTF_8).length
+        + "\r\n\r\n"
+        + body;
+  }
+
   private static CompletableFuture<HttpResponse<String>> postAsync(RunningWebhook webhook) {
+    return postAsync(webhook, Reviews.review("u-drain", "VirtualMachineInstance", "a", "1"));
+  }
+
+  private static CompletableFuture<HttpResponse<String>> postAsync(
+      RunningWebhook webhook, String review) {
     return webhook.client.sendAsync(
         HttpRequest.newBuilder(webhook.uri("/mutate"))
             .header("Content-Type", "application/json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    Reviews.review("u-drain", "VirtualMachineInstance", "a", "1"),
-                    StandardCharsets.UTF_8))
+            .POST(HttpRequest.BodyPublishers.ofString(review, StandardCharsets.UTF_8))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

@@ -1,18 +1,21 @@
-package io.qatvirt.webhook.http;
+package io.qatvirt.webhook.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads a request body, stopping as soon as it goes past a limit. */
-public final class BoundedBody {
+/**
+ * Reads a request body from a stream (the JDK server candidate), stopping as soon as it goes past a
+ * limit.
+ */
+final class BoundedBody {
   private BoundedBody() {}
 
   /**
    * @param expectedLength the Content-Length, or -1 when unknown (chunked)
    * @throws BodyTooLargeException once more than {@code limit} bytes arrived; the rest is unread
    */
-  public static byte[] read(InputStream in, long expectedLength, long limit)
+  static byte[] read(InputStream in, long expectedLength, long limit)
       throws IOException, BodyTooLargeException {
     if (expectedLength > limit) {
       throw new BodyTooLargeException(limit);

@@ -1,4 +1,4 @@
-package io.qatvirt.webhook.http;
+package io.qatvirt.webhook.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
