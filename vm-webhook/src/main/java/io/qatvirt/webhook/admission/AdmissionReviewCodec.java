@@ -1,12 +1,12 @@
 package io.qatvirt.webhook.admission;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.qatvirt.webhook.mutation.MalformedJsonException;
 import io.qatvirt.webhook.mutation.ObjectProjection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,15 +47,14 @@ public final class AdmissionReviewCodec {
   }
 
   /**
-   * Parses a request body, or says what is wrong with it. The whole body is tokenized (a syntax
-   * error anywhere is refused), but only the members {@link #reviewFields} names are kept.
+   * Parses a request body, or says what is wrong with it. The whole body is checked (a syntax error
+   * anywhere is refused), but only the members {@link #reviewFields} names are kept.
    */
   public AdmissionRequest parse(byte[] body) throws BadReviewException {
     JsonNode review;
-    try (JsonParser parser = mapper.createParser(body)) {
-      parser.nextToken();
-      review = reviewFields.read(parser, mapper);
-    } catch (IOException e) {
+    try {
+      review = reviewFields.read(body);
+    } catch (MalformedJsonException e) {
       throw new BadReviewException(
           "tried to read the AdmissionReview, but the body is not valid JSON: "
               + firstLine(e.getMessage()));

@@ -1,13 +1,8 @@
 package io.qatvirt.webhook.mutation;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -19,8 +14,8 @@ import java.util.Map;
  * null}) is kept whole, so that a reader still sees what is wrong with it.
  *
  * <p>An admission review carries the whole object, most of which the mutator never reads (disks,
- * networks, cloud-init data, status). Reading only the projected members from the token stream and
- * skipping the rest costs a third of building the whole tree. Immutable.
+ * networks, cloud-init data, status): {@link #read} builds only the projected members, and checks
+ * the rest of the text without building it (see {@link ProjectingJsonReader}). Immutable.
  */
 public final class ObjectProjection {
   /** Everything. */
@@ -70,26 +65,18 @@ public final class ObjectProjection {
   }
 
   /**
-   * Reads the value the parser is on (its current token), keeping what this projection keeps, and
-   * leaves the parser on the value's last token. A JSON {@code null} is a NullNode.
+   * Reads the one JSON value in {@code json} (UTF-8), keeping what this projection keeps; the whole
+   * text is checked, also where nothing is kept. A JSON {@code null} is a NullNode.
+   *
+   * @throws MalformedJsonException when the text is not one well-formed JSON value
    */
-  public JsonNode read(JsonParser parser, ObjectMapper mapper) throws IOException {
-    if (members == null || parser.currentToken() != JsonToken.START_OBJECT) {
-      JsonNode whole = mapper.readTree(parser);
-      return whole == null ? MissingNode.getInstance() : whole;
-    }
-    ObjectNode node = JSON.objectNode();
-    String name;
-    while ((name = parser.nextFieldName()) != null) {
-      parser.nextToken();
-      ObjectProjection below = members.get(name);
-      if (below == null) {
-        parser.skipChildren();
-      } else {
-        node.set(name, below.read(parser, mapper));
-      }
-    }
-    return node;
+  public JsonNode read(byte[] json) throws MalformedJsonException {
+    return ProjectingJsonReader.read(json, this);
+  }
+
+  /** Member name → its projection; null for {@link #ALL}. */
+  Map<String, ObjectProjection> kept() {
+    return members;
   }
 
   /** What {@link #read} would give for {@code value}'s JSON text. */

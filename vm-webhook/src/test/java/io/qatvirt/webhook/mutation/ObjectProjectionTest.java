@@ -2,13 +2,12 @@ package io.qatvirt.webhook.mutation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qatvirt.webhook.testing.Reviews;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ObjectProjectionTest {
@@ -18,15 +17,8 @@ class ObjectProjectionTest {
     return MAPPER.readTree(text.replace('\'', '"'));
   }
 
-  /** Reads {@code text} through the projection, checking the parser is left on its last token. */
   private static JsonNode read(ObjectProjection projection, String text) throws IOException {
-    try (JsonParser parser = MAPPER.createParser("[" + text.replace('\'', '"') + ",0]")) {
-      parser.nextToken();
-      parser.nextToken();
-      JsonNode node = projection.read(parser, MAPPER);
-      assertEquals(JsonToken.VALUE_NUMBER_INT, parser.nextToken(), "parser left mid-value");
-      return node;
-    }
+    return projection.read(text.replace('\'', '"').getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
