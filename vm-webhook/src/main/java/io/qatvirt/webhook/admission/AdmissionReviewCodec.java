@@ -11,7 +11,6 @@ import io.qatvirt.webhook.mutation.ObjectProjection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /** Reads and writes {@code admission.k8s.io/v1} AdmissionReview JSON. No I/O. */
 public final class AdmissionReviewCodec {
@@ -135,10 +134,9 @@ public final class AdmissionReviewCodec {
       json.writeBooleanField("allowed", answer.allowed());
       if (answer.patch().isPresent()) {
         json.writeStringField("patchType", "JSONPatch");
-        json.writeStringField(
-            "patch",
-            Base64.getEncoder()
-                .encodeToString(answer.patch().get().getBytes(StandardCharsets.UTF_8)));
+        // Jackson's default Base64 is the standard alphabet with padding and no line breaks
+        json.writeFieldName("patch");
+        json.writeBinary(answer.patch().get().getBytes(StandardCharsets.UTF_8));
       }
       if (answer.status().isPresent()) {
         json.writeObjectFieldStart("status");

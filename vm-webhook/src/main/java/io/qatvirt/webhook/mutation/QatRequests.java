@@ -1,10 +1,11 @@
 package io.qatvirt.webhook.mutation;
 
-import java.math.BigInteger;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Reads what an object asks for from its annotations: each key {@code <prefix>/<resource>} with a
@@ -14,8 +15,6 @@ final class QatRequests {
 
   /** A resource name after the prefix: a DNS label, as device plugins name their resources. */
   private static final Pattern RESOURCE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-
-  private static final Pattern COUNT = Pattern.compile("[1-9][0-9]*");
 
   /** What the annotations ask for, or why they can't be honoured. */
   sealed interface Parsed {}
@@ -28,8 +27,15 @@ final class QatRequests {
 
   private final MutatorConfig config;
 
+  /** The allowed resources that are well-formed: asked for, they need no pattern matching. */
+  private final Set<String> wellFormedAllowed;
+
   QatRequests(MutatorConfig config) {
     this.config = config;
+    this.wellFormedAllowed =
+        config.allowedResources().stream()
+            .filter(r -> RESOURCE.matcher(r).matches())
+            .collect(Collectors.toUnmodifiableSet());
   }
 
   Parsed parse(Map<String, String> annotations) {
@@ -41,7 +47,8 @@ final class QatRequests {
         continue;
       }
       String resource = key.substring(keyPrefix.length());
-      if (!RESOURCE.matcher(resource).matches()) {
+      boolean known = wellFormedAllowed.contains(resource);
+      if (!known && !RESOURCE.matcher(resource).matches()) {
         return new Invalid(
             "annotation "
                 + key
@@ -50,7 +57,7 @@ final class QatRequests {
                 + "<resource>: use one of "
                 + allowedKeys());
       }
-      if (!config.allowedResources().contains(resource)) {
+      if (!known && !config.allowedResources().contains(resource)) {
         return new Invalid(
             "annotation "
                 + key
@@ -58,7 +65,7 @@ final class QatRequests {
                 + allowedKeys());
       }
       String value = annotation.getValue();
-      if (!COUNT.matcher(value).matches()) {
+      if (!isCount(value)) {
         return new Invalid(
             "annotation "
                 + key
@@ -66,8 +73,8 @@ final class QatRequests {
                 + value
                 + "\" is not a positive whole number of VFs: set it to a count such as \"1\"");
       }
-      BigInteger count = new BigInteger(value);
-      if (count.compareTo(BigInteger.valueOf(config.maxVfsPerVm())) > 0) {
+      // more than 10 digits is more than any int limit; 10 digits fit a long
+      if (value.length() > 10 || Long.parseLong(value) > config.maxVfsPerVm()) {
         return new Invalid(
             "annotation "
                 + key
@@ -78,9 +85,23 @@ final class QatRequests {
                 + " VFs of one resource a VM may have: ask for at most "
                 + config.maxVfsPerVm());
       }
-      counts.put(key, count.intValueExact());
+      counts.put(key, Integer.parseInt(value));
     }
     return new Requested(counts);
+  }
+
+  /** {@code [1-9][0-9]*}: a positive whole number in ASCII digits, without a leading zero. */
+  private static boolean isCount(String value) {
+    if (value.isEmpty() || value.charAt(0) == '0') {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String allowedKeys() {
