@@ -39,6 +39,7 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
   private final Duration probeInterval;
   private final ObjectMapper mapper = KubeVirtJson.newMapper();
   private volatile SharedIndexInformer<GenericKubernetesResource> informer;
+  private volatile Converted converted;
   private volatile boolean lastProbeFailed;
   private ScheduledExecutorService prober;
 
@@ -152,7 +153,7 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
     String ref = ns(cr) + "/" + cr.getMetadata().getName();
     V1KubeVirt kubevirt;
     try {
-      kubevirt = mapper.convertValue(cr, V1KubeVirt.class);
+      kubevirt = model(cr);
     } catch (IllegalArgumentException e) {
       return unavailable(
           subject,
@@ -161,6 +162,23 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
     }
     return PermittedHostDevicesRules.decide(subject, ref, kubevirt, resourceNames);
   }
+
+  /**
+   * The CR read into the model, once per version: the informer's store holds a new object for each
+   * change, and converting the whole CR was the most expensive part of a check.
+   */
+  private V1KubeVirt model(GenericKubernetesResource cr) {
+    Converted last = converted;
+    if (last != null && last.source() == cr) {
+      return last.kubevirt();
+    }
+    V1KubeVirt kubevirt = mapper.convertValue(cr, V1KubeVirt.class);
+    converted = new Converted(cr, kubevirt);
+    return kubevirt;
+  }
+
+  /** A CR as the store holds it, and its model (only read, never changed). */
+  private record Converted(GenericKubernetesResource source, V1KubeVirt kubevirt) {}
 
   private PermitDecision unavailable(String subject, Collection<String> resources, String why) {
     String names = String.join(", ", resources.stream().sorted().toList());
