@@ -26,8 +26,12 @@ public final class ObjectProjection {
   /** Member name → its projection; null for {@link #ALL}. */
   private final Map<String, ObjectProjection> members;
 
+  /** The keys of {@link #members}; null for {@link #ALL}. */
+  private final String[] names;
+
   private ObjectProjection(Map<String, ObjectProjection> members) {
     this.members = members;
+    this.names = members == null ? null : members.keySet().toArray(String[]::new);
   }
 
   /** Only the named members, each whole. */
@@ -77,6 +81,11 @@ public final class ObjectProjection {
   /** Member name → its projection; null for {@link #ALL}. */
   Map<String, ObjectProjection> kept() {
     return members;
+  }
+
+  /** The names {@link #kept()} holds; null for {@link #ALL}. Not to be changed. */
+  String[] keptNames() {
+    return names;
   }
 
   /** What {@link #read} would give for {@code value}'s JSON text. */

@@ -82,9 +82,17 @@ final class ProjectingJsonReader {
       pos++;
       return node;
     }
+    String[] names = projection.keptNames();
     while (true) {
-      String name = memberName();
-      ObjectProjection below = members.get(name);
+      if (!at('"')) {
+        throw unexpected("a member name in double quotes");
+      }
+      int start = pos + 1;
+      // an ASCII name is compared with the kept ones in place, without making a string of it
+      String name =
+          skipString() ? keptName(names, start, pos - 1 - start) : unescape(start, pos - 1);
+      colon();
+      ObjectProjection below = name == null ? null : members.get(name);
       if (below == null) {
         skipValue(depth + 1);
       } else {
@@ -102,13 +110,37 @@ final class ProjectingJsonReader {
       throw unexpected("a member name in double quotes");
     }
     String name = string();
+    colon();
+    return name;
+  }
+
+  /** Reads the whitespace, {@code :} and whitespace after a member name. */
+  private void colon() throws MalformedJsonException {
     whitespace();
     if (!at(':')) {
       throw unexpected("':' after a member name");
     }
     pos++;
     whitespace();
-    return name;
+  }
+
+  /** The one of {@code names} spelled by the ASCII bytes at {@code start}, or null. */
+  private String keptName(String[] names, int start, int length) {
+    for (String name : names) {
+      if (name.length() == length && spells(name, start)) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  private boolean spells(String name, int start) {
+    for (int i = 0; i < name.length(); i++) {
+      if (in[start + i] != name.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Reads a string from its opening quote to past its closing one, decoded. */
