@@ -14,14 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * Reads the members an {@link ObjectProjection} keeps from UTF-8 JSON text, checking the whole text
- * against RFC 8259 on the way; the values kept are built by Jackson from their own stretch of the
- * text.
+ * Reads the members an {@link ObjectProjection} keeps from UTF-8 JSON text into Jackson nodes,
+ * checking the whole text against RFC 8259 on the way: structure, string escapes, UTF-8, numbers,
+ * literals, and nesting up to {@link #MAX_DEPTH}. The nodes are those Jackson's {@code readTree}
+ * builds (ints, longs, big integers and doubles typed as Jackson types them); {@code
+ * ProjectingJsonReaderTest} holds it to Jackson on random text and on text broken in one place.
  *
- * <p>Why not Jackson for all of it: Jackson's parser decodes and hashes every member name it
- * passes, also inside the values it skips, and that was half of an admission review's parsing (most
- * of an object is skipped). This reader checks the skipped values byte by byte (structure, string
- * escapes, UTF-8, numbers, literals, nesting up to {@link #MAX_DEPTH}) without building anything.
+ * <p>Why not Jackson's parser: it decodes and hashes every member name it passes, also inside the
+ * values it skips, and that was most of the time an admission review took to parse (most of a VMI
+ * is skipped). Here a skipped value is only checked, eight bytes at a time inside strings.
  */
 final class ProjectingJsonReader {
   /** As Jackson's default {@code StreamReadConstraints}. */
