@@ -85,9 +85,7 @@ final class ProjectingJsonReader {
     }
     String[] names = projection.keptNames();
     while (true) {
-      if (!at('"')) {
-        throw unexpected("a member name in double quotes");
-      }
+      expectName();
       int start = pos + 1;
       // an ASCII name is compared with the kept ones in place, without making a string of it
       String name =
@@ -107,12 +105,17 @@ final class ProjectingJsonReader {
 
   /** Reads {@code "name" :} and the whitespace after it. */
   private String memberName() throws MalformedJsonException {
-    if (!at('"')) {
-      throw unexpected("a member name in double quotes");
-    }
+    expectName();
     String name = string();
     colon();
     return name;
+  }
+
+  /** Refuses anything but the opening quote of a member name here. */
+  private void expectName() throws MalformedJsonException {
+    if (!at('"')) {
+      throw unexpected("a member name in double quotes");
+    }
   }
 
   /** Reads the whitespace, {@code :} and whitespace after a member name. */
@@ -281,16 +284,9 @@ final class ProjectingJsonReader {
           return;
         }
         do {
-          if (!at('"')) {
-            throw unexpected("a member name in double quotes");
-          }
+          expectName();
           skipString();
-          whitespace();
-          if (!at(':')) {
-            throw unexpected("':' after a member name");
-          }
-          pos++;
-          whitespace();
+          colon();
           skipValue(depth + 1);
         } while (!endOfMembers('}'));
       }
