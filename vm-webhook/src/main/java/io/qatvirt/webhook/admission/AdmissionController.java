@@ -44,13 +44,11 @@ public final class AdmissionController {
    * the request's kind. The permitted-devices check answers from memory.
    */
   public boolean mayBlock(AdmissionRequest request) {
-    return MUTATED_KINDS.contains(request.kind())
-        && !request.object().isMissingNode()
-        && mutator.mayBlock(request.kind());
+    return isVmObject(request) && mutator.mayBlock(request.kind());
   }
 
   public Decision review(AdmissionRequest request) {
-    if (!MUTATED_KINDS.contains(request.kind()) || request.object().isMissingNode()) {
+    if (!isVmObject(request)) {
       LOG.debug(
           "admission {} {} {} {}: allowed untouched (not a VM or VMI object)",
           request.uid(),
@@ -74,6 +72,13 @@ public final class AdmissionController {
           AdmissionResponse.deny(request.uid(), INTERNAL_ERROR, message),
           Result.DENIED_INTERNAL_ERROR);
     }
+  }
+
+  /**
+   * A VirtualMachineInstance or VirtualMachine with its object: what the mutator is asked about.
+   */
+  private static boolean isVmObject(AdmissionRequest request) {
+    return MUTATED_KINDS.contains(request.kind()) && !request.object().isMissingNode();
   }
 
   private Decision decide(AdmissionRequest request) {
