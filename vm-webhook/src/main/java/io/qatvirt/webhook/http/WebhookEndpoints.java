@@ -114,7 +114,7 @@ public final class WebhookEndpoints {
    */
   public Answer answer(String path, byte[] body) {
     if (!MUTATE.equals(path)) {
-      return new Answer.Now(handle(path, body));
+      return new Answer.Now(withoutBody(path));
     }
     long start = System.nanoTime();
     AdmissionRequest request;
@@ -132,13 +132,15 @@ public final class WebhookEndpoints {
 
   /** Answers a request that passed {@link #screen}, with its whole body, on this thread. */
   public HttpReply handle(String path, byte[] body) {
+    Answer answer = answer(path, body);
+    return answer instanceof Answer.OnWorker onWorker
+        ? onWorker.work().get()
+        : ((Answer.Now) answer).reply();
+  }
+
+  /** The endpoints other than {@code /mutate}, which read no body. */
+  private HttpReply withoutBody(String path) {
     return switch (path) {
-      case MUTATE -> {
-        Answer answer = answer(path, body);
-        yield answer instanceof Answer.OnWorker onWorker
-            ? onWorker.work().get()
-            : ((Answer.Now) answer).reply();
-      }
       case "/healthz" -> HttpReply.text(200, "ok");
       case "/readyz" ->
           readiness
