@@ -11,10 +11,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Decides which {@code hostDevices} entries to add so that each requested resource has exactly the
@@ -28,10 +26,15 @@ final class HostDevicePlan {
   record Additions(List<ObjectNode> entries) implements Result {
     /** Property names from the root to the {@code hostDevices} array. */
     List<String> arrayPath(List<String> specPath) {
-      return Stream.concat(specPath.stream(), Stream.of("domain", "devices", "hostDevices"))
-          .toList();
+      List<String> path = new ArrayList<>(specPath.size() + 3);
+      path.addAll(specPath);
+      path.addAll(HOST_DEVICES_IN_SPEC);
+      return path;
     }
   }
+
+  private static final List<String> HOST_DEVICES_IN_SPEC =
+      List.of("domain", "devices", "hostDevices");
 
   /** The object contradicts its annotations (the part after "but"). */
   record Conflict(String reason) implements Result {}
@@ -44,16 +47,17 @@ final class HostDevicePlan {
 
   Result plan(Subject subject, Map<String, Integer> counts) {
     V1DomainSpec domain =
-        Optional.ofNullable(subject.spec().getDomain()).orElse(new V1DomainSpec());
-    List<V1HostDevice> existing =
-        Optional.ofNullable(domain.getDevices())
-            .map(d -> d.getHostDevices())
-            .orElse(List.of())
-            .stream()
-            .filter(Objects::nonNull)
-            .toList();
+        subject.spec().getDomain() == null ? new V1DomainSpec() : subject.spec().getDomain();
+    List<V1HostDevice> existing = new ArrayList<>();
     Set<String> taken = new HashSet<>();
-    existing.forEach(d -> taken.add(d.getName()));
+    if (domain.getDevices() != null && domain.getDevices().getHostDevices() != null) {
+      for (V1HostDevice device : domain.getDevices().getHostDevices()) {
+        if (device != null) {
+          existing.add(device);
+          taken.add(device.getName());
+        }
+      }
+    }
     String field = subject.specField() + ".domain";
     List<ObjectNode> entries = new ArrayList<>();
     for (Map.Entry<String, Integer> request : counts.entrySet()) {
@@ -64,7 +68,12 @@ final class HostDevicePlan {
       if (resourceConflict.isPresent()) {
         return new Conflict(resourceConflict.get());
       }
-      long present = existing.stream().filter(d -> resource.equals(d.getDeviceName())).count();
+      long present = 0;
+      for (V1HostDevice device : existing) {
+        if (resource.equals(device.getDeviceName())) {
+          present++;
+        }
+      }
       if (present > wanted) {
         return new Conflict(
             field

@@ -1,6 +1,5 @@
 package io.qatvirt.webhook.mutation;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -35,12 +34,12 @@ final class JsonPatchOps {
       return ops;
     }
     JsonNode node = object;
-    JsonPointer pointer = JsonPointer.empty();
+    StringBuilder pointer = new StringBuilder(64);
     for (int depth = 0; depth < path.size(); depth++) {
       String member = path.get(depth);
       boolean last = depth == path.size() - 1;
       JsonNode child = node.get(member);
-      pointer = pointer.appendProperty(member);
+      appendToken(pointer, member);
       if (child == null || child.isNull()) {
         JsonNode value = nest(path.subList(depth + 1, path.size()), items);
         ops.add(add(pointer.toString(), value));
@@ -51,11 +50,24 @@ final class JsonPatchOps {
       }
       node = child;
     }
-    String append = pointer.appendProperty("-").toString();
+    String append = pointer.append("/-").toString();
     for (JsonNode item : items) {
       ops.add(add(append, item.deepCopy()));
     }
     return ops;
+  }
+
+  /** Appends {@code /member} to a JSON Pointer, escaping {@code ~} and {@code /} (RFC 6901). */
+  private static void appendToken(StringBuilder pointer, String member) {
+    pointer.append('/');
+    for (int i = 0; i < member.length(); i++) {
+      char c = member.charAt(i);
+      switch (c) {
+        case '~' -> pointer.append("~0");
+        case '/' -> pointer.append("~1");
+        default -> pointer.append(c);
+      }
+    }
   }
 
   private static JsonNode nest(List<String> below, List<? extends JsonNode> items) {

@@ -1,5 +1,7 @@
 package io.qatvirt.webhook.mutation;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -41,11 +43,16 @@ final class QatRequests {
   Parsed parse(Map<String, String> annotations) {
     String keyPrefix = config.resourcePrefix() + "/";
     SortedMap<String, Integer> counts = new TreeMap<>();
-    for (Map.Entry<String, String> annotation : new TreeMap<>(annotations).entrySet()) {
-      String key = annotation.getKey();
-      if (!key.startsWith(keyPrefix)) {
-        continue;
+    // only the keys under the prefix matter, and only they are sorted (most objects carry a
+    // handful of other annotations)
+    List<String> keys = new ArrayList<>(2);
+    for (String key : annotations.keySet()) {
+      if (key.startsWith(keyPrefix)) {
+        keys.add(key);
       }
+    }
+    keys.sort(null);
+    for (String key : keys) {
       String resource = key.substring(keyPrefix.length());
       boolean known = wellFormedAllowed.contains(resource);
       if (!known && !RESOURCE.matcher(resource).matches()) {
@@ -64,7 +71,7 @@ final class QatRequests {
                 + " names a resource this webhook does not hand out: use one of "
                 + allowedKeys());
       }
-      String value = annotation.getValue();
+      String value = annotations.get(key);
       if (!isCount(value)) {
         return new Invalid(
             "annotation "
