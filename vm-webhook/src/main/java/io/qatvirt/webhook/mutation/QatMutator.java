@@ -1,9 +1,6 @@
 package io.qatvirt.webhook.mutation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.qatvirt.kubevirt.model.V1InstancetypeMatcher;
@@ -30,7 +27,7 @@ public final class QatMutator implements Mutator {
   private final MutatorConfig config;
   private final InstancetypeLookup instancetypes;
   private final QatRequests requests;
-  private final ObjectMapper mapper = ReadOnlyModels.newMapper();
+  private final ModelReader models = new ModelReader(ReadOnlyModels.newMapper());
 
   public QatMutator(MutatorConfig config, InstancetypeLookup instancetypes) {
     this.config = Objects.requireNonNull(config, "config");
@@ -88,8 +85,9 @@ public final class QatMutator implements Mutator {
     }
     Subject subject;
     try {
-      subject = vm ? Subject.ofVm(mapper, object) : Subject.ofVmi(mapper, object);
-    } catch (JsonProcessingException | IllegalArgumentException e) {
+      ModelReader reader = models.fresh();
+      subject = vm ? Subject.ofVm(reader, object) : Subject.ofVmi(reader, object);
+    } catch (ModelReader.MistypedField e) {
       return new MutationOutcome.Denied(
           "tried to add QAT host devices to "
               + kind
@@ -98,7 +96,7 @@ public final class QatMutator implements Mutator {
               + ", but it is not a well-formed "
               + kind
               + ": "
-              + wrongField(e)
+              + (e.path().isEmpty() ? "a field" : e.path())
               + " has the wrong type");
     }
     return mutate(subject, object);
@@ -169,22 +167,6 @@ public final class QatMutator implements Mutator {
             + subject.ref()
             + ", but "
             + reason);
-  }
-
-  /** The member Jackson choked on, as {@code spec.domain.devices.hostDevices[0]}. */
-  private static String wrongField(Exception e) {
-    if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
-      return "a field";
-    }
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference step : mapping.getPath()) {
-      if (step.getFieldName() != null) {
-        path.append(path.length() == 0 ? "" : ".").append(step.getFieldName());
-      } else if (step.getIndex() >= 0) {
-        path.append('[').append(step.getIndex()).append(']');
-      }
-    }
-    return path.toString();
   }
 
   private static String rawRef(JsonNode object) {

@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.qatvirt.kubevirt.KubeVirtJson;
 
 /**
- * The mapper {@link Subject} reads the generated models with. The mutator only reads those models
- * (its patch is built against the JSON tree), so the members the OpenAPI subset doesn't declare are
- * skipped instead of being copied into each model's additional properties: copying them was about a
- * tenth of a review's CPU. Declared members are read, and refused when mistyped, as before;
- * undeclared ones never could be mistyped.
+ * The mapper for the generated models that {@link ModelReader} follows: it leaves to it the shapes
+ * it doesn't read itself, and its tests compare the two. Members the OpenAPI subset doesn't declare
+ * are skipped instead of being copied into each model's additional properties (the mutator only
+ * reads those models; its patch is built against the JSON tree). Declared members are read, and
+ * refused when mistyped; undeclared ones never could be mistyped.
  */
 final class ReadOnlyModels {
   private ReadOnlyModels() {}

@@ -1,8 +1,6 @@
 package io.qatvirt.webhook.mutation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qatvirt.kubevirt.model.ObjectMeta;
 import io.qatvirt.kubevirt.model.V1InstancetypeMatcher;
 import io.qatvirt.kubevirt.model.V1VirtualMachine;
@@ -72,8 +70,8 @@ record Subject(
     return String.join(".", specPath);
   }
 
-  static Subject ofVmi(ObjectMapper mapper, JsonNode object) throws JsonProcessingException {
-    V1VirtualMachineInstance vmi = mapper.treeToValue(object, V1VirtualMachineInstance.class);
+  static Subject ofVmi(ModelReader models, JsonNode object) throws ModelReader.MistypedField {
+    V1VirtualMachineInstance vmi = models.vmi(object);
     ObjectMeta meta = orEmpty(vmi.getMetadata());
     return new Subject(
         VMI,
@@ -85,8 +83,8 @@ record Subject(
         Optional.empty());
   }
 
-  static Subject ofVm(ObjectMapper mapper, JsonNode object) throws JsonProcessingException {
-    V1VirtualMachine vm = mapper.treeToValue(object, V1VirtualMachine.class);
+  static Subject ofVm(ModelReader models, JsonNode object) throws ModelReader.MistypedField {
+    V1VirtualMachine vm = models.vm(object);
     ObjectMeta meta = orEmpty(vm.getMetadata());
     V1VirtualMachineSpec spec =
         Optional.ofNullable(vm.getSpec()).orElseGet(V1VirtualMachineSpec::new);
