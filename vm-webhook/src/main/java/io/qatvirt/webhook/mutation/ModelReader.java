@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Reads a VirtualMachineInstance or VirtualMachine tree into the generated models, giving what
@@ -48,7 +49,7 @@ final class ModelReader {
     }
   }
 
-  /** The reader of one kind of model from an object node, member by member. */
+  /** The reader of one kind of model (or map) from an object node, member by member. */
   private interface Members<T> {
     /** Sets the member {@code name} of {@code model} from {@code value}, if it is declared. */
     void read(T model, String name, JsonNode value) throws MistypedField;
@@ -249,20 +250,23 @@ final class ModelReader {
   }
 
   /** A model from an object's members, in their order; any other value as Jackson reads it. */
-  private <T> T model(
-      JsonNode value, Class<T> type, java.util.function.Supplier<T> empty, Members<T> members)
+  private <T> T model(JsonNode value, Class<T> type, Supplier<T> empty, Members<T> members)
       throws MistypedField {
     if (!value.isObject()) {
       return value.isNull() ? null : byJackson(value, type);
     }
-    T model = empty.get();
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+    return members(value, empty.get(), members);
+  }
+
+  /** Reads each member of {@code object}, in order, into {@code into}, with its path. */
+  private <T> T members(JsonNode object, T into, Members<T> members) throws MistypedField {
+    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> member = it.next();
       at.add(member.getKey());
-      members.read(model, member.getKey(), member.getValue());
+      members.read(into, member.getKey(), member.getValue());
       leave();
     }
-    return model;
+    return into;
   }
 
   private String text(JsonNode value) throws MistypedField {
@@ -276,14 +280,8 @@ final class ModelReader {
     if (!value.isObject()) {
       return value.isNull() ? null : byJackson(value, textMap);
     }
-    Map<String, String> map = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
-      at.add(entry.getKey());
-      map.put(entry.getKey(), text(entry.getValue()));
-      leave();
-    }
-    return map;
+    return members(
+        value, new LinkedHashMap<String, String>(), (map, key, item) -> map.put(key, text(item)));
   }
 
   /** A {@code map[string]any} (resource quantities): strings as they are, the rest as Jackson's. */
@@ -291,19 +289,15 @@ final class ModelReader {
     if (!value.isObject()) {
       return value.isNull() ? null : byJackson(value, valueMap);
     }
-    Map<String, Object> map = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
-      JsonNode item = entry.getValue();
-      at.add(entry.getKey());
-      map.put(
-          entry.getKey(),
-          item.isTextual()
-              ? item.textValue()
-              : item.isNull() ? null : byJackson(item, Object.class));
-      leave();
-    }
-    return map;
+    return members(
+        value,
+        new LinkedHashMap<String, Object>(),
+        (map, key, item) ->
+            map.put(
+                key,
+                item.isTextual()
+                    ? item.textValue()
+                    : item.isNull() ? null : byJackson(item, Object.class)));
   }
 
   private <T> T byJackson(JsonNode value, Class<T> type) throws MistypedField {
