@@ -119,9 +119,11 @@ public final class JettyHttpsTransport implements HttpsTransport {
    */
   private static final class Adapter extends Handler.Abstract {
     private final WebhookEndpoints endpoints;
+    private final long maxBodyBytes;
 
     Adapter(WebhookEndpoints endpoints) {
       this.endpoints = endpoints;
+      this.maxBodyBytes = JettyRequestBody.checkLimit(endpoints.maxBodyBytes());
     }
 
     /** Never waits itself; see {@link WebhookEndpoints.Answer.OnWorker}. */
@@ -145,7 +147,7 @@ public final class JettyHttpsTransport implements HttpsTransport {
       JettyRequestBody.read(
           request,
           request.getLength(),
-          endpoints.maxBodyBytes(),
+          maxBodyBytes,
           new JettyRequestBody.Listener() {
             @Override
             public void onBody(byte[] body) {

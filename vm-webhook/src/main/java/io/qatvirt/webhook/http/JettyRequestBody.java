@@ -41,14 +41,25 @@ final class JettyRequestBody implements Invocable.Task {
   }
 
   /**
-   * Starts reading; the listener may hear the outcome before this returns.
+   * Refuses a limit that a body array can't hold. A transport checks its limit once, when it is
+   * built, rather than on every request.
    *
-   * @param expectedLength the Content-Length, or -1 when unknown (chunked); at most {@code limit}
+   * @return {@code limit}
    */
-  static void read(Content.Source source, long expectedLength, long limit, Listener listener) {
+  static long checkLimit(long limit) {
     if (limit > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("a body limit must fit in an array: " + limit);
     }
+    return limit;
+  }
+
+  /**
+   * Starts reading; the listener may hear the outcome before this returns.
+   *
+   * @param expectedLength the Content-Length, or -1 when unknown (chunked); at most {@code limit}
+   * @param limit a limit {@link #checkLimit} accepted
+   */
+  static void read(Content.Source source, long expectedLength, long limit, Listener listener) {
     new JettyRequestBody(source, expectedLength, limit, listener).run();
   }
 
