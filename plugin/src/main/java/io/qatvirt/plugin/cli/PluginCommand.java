@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.cli;
 
+import io.qatvirt.common.DurationConverter;
 import io.qatvirt.plugin.PluginSettings;
 import io.qatvirt.plugin.RunningPlugin;
 import io.qatvirt.plugin.allocation.AllocationPolicy;

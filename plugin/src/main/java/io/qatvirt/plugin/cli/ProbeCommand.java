@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.cli;
 
+import io.qatvirt.common.DurationConverter;
 import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.kubelet;
 
+import io.qatvirt.common.DaemonThreads;
 import io.qatvirt.plugin.allocation.PreferredAllocator;
 import io.qatvirt.plugin.device.DeviceSnapshot;
 import io.qatvirt.plugin.device.VfScanner;
@@ -43,12 +44,7 @@ public final class DeviceManager implements AutoCloseable {
   private final KubeletEvents events;
   private final Registrar registrar;
   private final ScheduledExecutorService loop =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "device-manager");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("device-manager"));
   private final AtomicBoolean rescanQueued = new AtomicBoolean();
   private final Map<String, ResourceEndpoint> endpoints = new LinkedHashMap<>();
   private DeviceSnapshot current = DeviceSnapshot.EMPTY;

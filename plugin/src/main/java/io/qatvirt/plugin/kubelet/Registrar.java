@@ -7,6 +7,7 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
+import io.qatvirt.common.DaemonThreads;
 import io.qatvirt.plugin.api.v1beta1.RegisterRequest;
 import io.qatvirt.plugin.api.v1beta1.RegistrationGrpc;
 import java.nio.file.Path;
@@ -56,12 +57,7 @@ public final class Registrar implements AutoCloseable {
   private final GrpcTransport transport;
   private final KubeletEvents events;
   private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "kubelet-registrar");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("kubelet-registrar"));
   private final Map<String, Future<?>> pending = new ConcurrentHashMap<>();
 
   public Registrar(Path kubeletDir, GrpcTransport transport, KubeletEvents events) {

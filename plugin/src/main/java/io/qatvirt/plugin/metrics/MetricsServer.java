@@ -1,6 +1,7 @@
 package io.qatvirt.plugin.metrics;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.qatvirt.common.DaemonThreads;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,13 +23,7 @@ public final class MetricsServer implements AutoCloseable {
    * @param port 0 for an ephemeral port
    */
   public MetricsServer(PluginMetrics metrics, String bindAddress, int port) throws IOException {
-    executor =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "metrics-http");
-              t.setDaemon(true);
-              return t;
-            });
+    executor = Executors.newSingleThreadExecutor(DaemonThreads.named("metrics-http"));
     try {
       server =
           HTTPServer.builder()

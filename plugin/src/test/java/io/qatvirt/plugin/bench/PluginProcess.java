@@ -43,7 +43,7 @@ final class PluginProcess implements AutoCloseable {
         List.of(
             "-cp",
             classPath,
-            "io.qatvirt.plugin.Main",
+            "io.qatvirt.plugin.cli.Main",
             "--sysfs-root=" + node.sysfsRoot(),
             "--dev-root=" + node.devRoot(),
             "--debugfs-root=" + node.debugfsRoot(),

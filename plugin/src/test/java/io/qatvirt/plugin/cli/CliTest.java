@@ -159,10 +159,4 @@ class CliTest {
             + System.lineSeparator(),
         err.toString());
   }
-
-  @ParameterizedTest
-  @CsvSource({"500ms,PT0.5S", "5s,PT5S", "2m,PT2M", "1h,PT1H"})
-  void readsDurations(String text, String iso) {
-    assertEquals(Duration.parse(iso), new DurationConverter().convert(text));
-  }
 }

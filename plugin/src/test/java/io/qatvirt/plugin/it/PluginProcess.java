@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs {@code io.qatvirt.plugin.Main} in a child JVM on this test's class path. */
+/** Runs {@code io.qatvirt.plugin.cli.Main} in a child JVM on this test's class path. */
 final class PluginProcess {
   private PluginProcess() {}
 
@@ -15,7 +15,7 @@ final class PluginProcess {
     command.addAll(jvmFlags);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
-    command.add("io.qatvirt.plugin.Main");
+    command.add("io.qatvirt.plugin.cli.Main");
     command.addAll(List.of(args));
     return new ProcessBuilder(command)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -1,6 +1,4 @@
-package io.qatvirt.plugin;
-
-import io.qatvirt.plugin.cli.Cli;
+package io.qatvirt.plugin.cli;
 
 /** Entry point of qat-device-plugin.jar: the plugin, or {@code probe}. */
 public final class Main {
