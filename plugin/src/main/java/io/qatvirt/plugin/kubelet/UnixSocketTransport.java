@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.okhttp.OkHttpChannelBuilder;
 import io.grpc.okhttp.OkHttpServerBuilder;
+import io.qatvirt.common.DaemonThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -15,16 +16,14 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
 
 /**
  * gRPC over Unix domain sockets with gRPC's OkHttp transport on the JDK's own Unix socket channels
  * (no native library). Chosen over Netty for its footprint: the plugin's resident memory is mostly
- * loaded classes, and Netty brings some 800 of them (see the README's benchmarks).
+ * loaded classes, and Netty brings many more of them (the README's benchmarks say how many).
  *
  * <p>OkHttp blocks a thread per connection on reads; kubelet opens one connection per socket, so
  * that is a handful of threads. Handlers never block, so calls run on those reader threads (no
@@ -39,7 +38,8 @@ import javax.net.SocketFactory;
 public final class UnixSocketTransport implements GrpcTransport, AutoCloseable {
   private static final String PLACEHOLDER_TARGET = "127.0.0.1:1";
 
-  private final ExecutorService threads = Executors.newCachedThreadPool(new Named("grpc-io"));
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(DaemonThreads.numbered("grpc-io"));
 
   @Override
   public Server serve(Path socket, BindableService service) throws IOException {
@@ -128,22 +128,6 @@ public final class UnixSocketTransport implements GrpcTransport, AutoCloseable {
     public Socket createSocket(InetAddress address, int port, InetAddress local, int localPort)
         throws IOException {
       return UnixDomainSocket.connect(path);
-    }
-  }
-
-  private static final class Named implements ThreadFactory {
-    private final String prefix;
-    private final AtomicInteger count = new AtomicInteger();
-
-    Named(String prefix) {
-      this.prefix = prefix;
-    }
-
-    @Override
-    public Thread newThread(Runnable task) {
-      Thread thread = new Thread(task, prefix + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
     }
   }
 }
