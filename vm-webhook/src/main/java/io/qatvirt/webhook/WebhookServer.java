@@ -60,7 +60,7 @@ public final class WebhookServer implements AutoCloseable {
                 metrics.certificateReloaded(false);
               }
             });
-    AdmissionReviewCodec codec = new AdmissionReviewCodec(new ObjectMapper(), mutator.reads());
+    AdmissionReviewCodec codec = new AdmissionReviewCodec(new ObjectMapper());
     Readiness readiness =
         () -> {
           KeyMaterial current = keyManager.current();

@@ -1,5 +1,6 @@
 package io.qatvirt.webhook.admission;
 
+import io.qatvirt.kubevirt.KubeVirtKinds;
 import io.qatvirt.webhook.admission.Decision.Result;
 import io.qatvirt.webhook.mutation.MutationOutcome;
 import io.qatvirt.webhook.mutation.Mutator;
@@ -7,7 +8,6 @@ import io.qatvirt.webhook.permitted.PermitDecision;
 import io.qatvirt.webhook.permitted.PermittedDevices;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,15 +16,14 @@ import org.slf4j.LoggerFactory;
  * devices check decides whether KubeVirt would run the result. Objects that are neither a
  * VirtualMachineInstance nor a VirtualMachine are admitted untouched without asking either.
  *
- * <p>Logs one line per decision with the object's namespace/name: denials at INFO and warnings at
- * WARN (rare, and what an admin acts on), admitted objects at DEBUG. A slf4j-simple line costs
- * about 3 µs of CPU and a lock shared by every request thread; the API server's audit log and the
- * {@code qat_webhook_admission_reviews_total} metric already record admissions.
+ * <p>A mutator that throws has a bug: the request is refused with code 500 and the stack trace is
+ * logged once, here. Logs one line per decision with the object's namespace/name: denials at INFO
+ * and warnings at WARN (rare, and what an admin acts on), admitted objects at DEBUG (the API
+ * server's audit log and the {@code qat_webhook_admission_reviews_total} metric already record
+ * them, and every log line takes a lock shared by the request threads).
  */
 public final class AdmissionController {
   private static final Logger LOG = LoggerFactory.getLogger(AdmissionController.class);
-  private static final Set<String> MUTATED_KINDS =
-      Set.of("VirtualMachineInstance", "VirtualMachine");
   static final int FORBIDDEN = 403;
   static final int INTERNAL_ERROR = 500;
 
@@ -37,14 +36,6 @@ public final class AdmissionController {
     this.mutator = mutator;
     this.permitted = permitted;
     this.codec = codec;
-  }
-
-  /**
-   * Whether {@link #review} may wait on I/O for this request: only when the mutator says it may for
-   * the request's kind. The permitted-devices check answers from memory.
-   */
-  public boolean mayBlock(AdmissionRequest request) {
-    return isVmObject(request) && mutator.mayBlock(request.kind());
   }
 
   public Decision review(AdmissionRequest request) {
@@ -78,7 +69,7 @@ public final class AdmissionController {
    * A VirtualMachineInstance or VirtualMachine with its object: what the mutator is asked about.
    */
   private static boolean isVmObject(AdmissionRequest request) {
-    return MUTATED_KINDS.contains(request.kind()) && !request.object().isMissingNode();
+    return KubeVirtKinds.VM_KINDS.contains(request.kind()) && !request.object().isMissingNode();
   }
 
   private Decision decide(AdmissionRequest request) {

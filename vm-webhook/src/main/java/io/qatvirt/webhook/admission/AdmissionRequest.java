@@ -11,8 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param namespace {@code request.namespace}, empty for cluster-scoped objects
  * @param name {@code request.name}, or the object's {@code metadata.name}, or its {@code
  *     metadata.generateName} followed by {@code *}; empty when none is known
- * @param object {@code request.object} as far as the codec keeps it (see {@link
- *     io.qatvirt.webhook.mutation.Mutator#reads()}), a MissingNode when absent (e.g. DELETE)
+ * @param object {@code request.object}, a MissingNode when absent (e.g. DELETE)
  */
 public record AdmissionRequest(
     String uid, String kind, String operation, String namespace, String name, JsonNode object) {

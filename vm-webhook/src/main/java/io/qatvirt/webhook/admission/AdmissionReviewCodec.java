@@ -1,13 +1,14 @@
 package io.qatvirt.webhook.admission;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import io.qatvirt.webhook.mutation.MalformedJsonException;
-import io.qatvirt.webhook.mutation.ObjectProjection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,45 +19,36 @@ public final class AdmissionReviewCodec {
   private static final String KIND = "AdmissionReview";
 
   private final ObjectMapper mapper;
+  private final ObjectReader reader;
 
-  /** What of the review is read: the envelope, the request members used, the kept object. */
-  private final ObjectProjection reviewFields;
-
-  /** A codec that keeps the whole {@code request.object}. */
   public AdmissionReviewCodec(ObjectMapper mapper) {
-    this(mapper, ObjectProjection.ALL);
-  }
-
-  /**
-   * A codec that keeps of {@code request.object} only what {@code objectFields} names (and the
-   * metadata names log lines use); the rest of the review is read past without being kept.
-   */
-  public AdmissionReviewCodec(ObjectMapper mapper, ObjectProjection objectFields) {
     this.mapper = mapper;
-    // the object's metadata names are always kept, for log lines (see nameOf)
-    ObjectProjection object =
-        objectFields.union(
-            ObjectProjection.members()
-                .with("metadata", ObjectProjection.members("name", "generateName", "namespace")));
-    ObjectProjection request =
-        ObjectProjection.members("uid", "operation", "namespace", "name")
-            .with("kind", ObjectProjection.members("kind"))
-            .with("object", object);
-    this.reviewFields = ObjectProjection.members("apiVersion", "kind").with("request", request);
+    this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   }
 
   /**
-   * Parses a request body, or says what is wrong with it. The whole body is checked (a syntax error
-   * anywhere is refused), but only the members {@link #reviewFields} names are kept.
+   * Parses a request body, or says what is wrong with it: one JSON object, nothing after it, and of
+   * duplicate members the last one counts.
    */
   public AdmissionRequest parse(byte[] body) throws BadReviewException {
     JsonNode review;
     try {
-      review = reviewFields.read(body);
-    } catch (MalformedJsonException e) {
+      review = reader.readTree(body);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw new BadReviewException(
+          "tried to read the AdmissionReview, but the body is not valid JSON: "
+              + firstLine(e.getOriginalMessage())
+              + (at == null
+                  ? ""
+                  : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+    } catch (IOException e) {
       throw new BadReviewException(
           "tried to read the AdmissionReview, but the body is not valid JSON: "
               + firstLine(e.getMessage()));
+    }
+    if (review == null || review.isMissingNode()) {
+      throw new BadReviewException("tried to read the AdmissionReview, but the body is empty");
     }
     if (!review.isObject()) {
       throw new BadReviewException(

@@ -3,9 +3,9 @@ package io.qatvirt.webhook.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.qatvirt.webhook.cluster.ClusterInstancetypeLookup;
+import io.qatvirt.webhook.cluster.KubeVirtPermittedDevices;
 import io.qatvirt.webhook.mutation.MutatorConfig;
 import io.qatvirt.webhook.mutation.QatMutator;
-import io.qatvirt.webhook.permitted.KubeVirtPermittedDevices;
 import io.qatvirt.webhook.permitted.OnApiUnavailable;
 import io.qatvirt.webhook.permitted.PermittedDevices;
 

@@ -1,8 +1,5 @@
-package io.qatvirt.webhook;
+package io.qatvirt.webhook.cli;
 
-import io.qatvirt.webhook.cli.ClusterWiring;
-import io.qatvirt.webhook.cli.ShutdownSignal;
-import io.qatvirt.webhook.cli.WebhookCommand;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 

@@ -1,5 +1,6 @@
 package io.qatvirt.webhook.cli;
 
+import io.qatvirt.common.DurationConverter;
 import io.qatvirt.webhook.http.ServerOptions;
 import io.qatvirt.webhook.mutation.MutatorConfig;
 import io.qatvirt.webhook.permitted.OnApiUnavailable;

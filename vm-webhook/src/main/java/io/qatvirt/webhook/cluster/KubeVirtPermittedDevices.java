@@ -1,4 +1,4 @@
-package io.qatvirt.webhook.permitted;
+package io.qatvirt.webhook.cluster;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -6,9 +6,13 @@ import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.qatvirt.common.DaemonThreads;
 import io.qatvirt.kubevirt.KubeVirtJson;
 import io.qatvirt.kubevirt.model.V1KubeVirt;
-import io.qatvirt.webhook.cluster.KubeVirtResources;
+import io.qatvirt.webhook.permitted.OnApiUnavailable;
+import io.qatvirt.webhook.permitted.PermitDecision;
+import io.qatvirt.webhook.permitted.PermittedDevices;
+import io.qatvirt.webhook.permitted.PermittedHostDevicesRules;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,31 +31,31 @@ import org.slf4j.LoggerFactory;
  * PermittedHostDevicesRules}.
  *
  * <p>The informer's watch reconnects on its own and never says that the API server is gone, so a
- * probe lists KubeVirt CRs (limit 1) every {@code probeInterval}: while the last probe failed, or
- * before the first list, the {@link OnApiUnavailable} policy decides.
+ * check lists KubeVirt CRs (limit 1) every {@code apiCheckInterval}: while the last check failed,
+ * or before the first list, the {@link OnApiUnavailable} policy decides.
  */
 public final class KubeVirtPermittedDevices implements PermittedDevices {
   private static final Logger LOG = LoggerFactory.getLogger(KubeVirtPermittedDevices.class);
-  public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_API_CHECK_INTERVAL = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final OnApiUnavailable policy;
-  private final Duration probeInterval;
+  private final Duration apiCheckInterval;
   private final ObjectMapper mapper = KubeVirtJson.newMapper();
   private volatile SharedIndexInformer<GenericKubernetesResource> informer;
   private volatile Converted converted;
-  private volatile boolean lastProbeFailed;
-  private ScheduledExecutorService prober;
+  private volatile boolean lastApiCheckFailed;
+  private ScheduledExecutorService apiChecker;
 
   public KubeVirtPermittedDevices(KubernetesClient client, OnApiUnavailable policy) {
-    this(client, policy, DEFAULT_PROBE_INTERVAL);
+    this(client, policy, DEFAULT_API_CHECK_INTERVAL);
   }
 
   public KubeVirtPermittedDevices(
-      KubernetesClient client, OnApiUnavailable policy, Duration probeInterval) {
+      KubernetesClient client, OnApiUnavailable policy, Duration apiCheckInterval) {
     this.client = Objects.requireNonNull(client, "client");
     this.policy = Objects.requireNonNull(policy, "policy");
-    this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
+    this.apiCheckInterval = Objects.requireNonNull(apiCheckInterval, "apiCheckInterval");
   }
 
   /** Starts listing and watching KubeVirt CRs, and probing the API server; returns at once. */
@@ -80,35 +84,30 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
                 LOG.warn("KubeVirt CRs: informer stopped: {}", failure.toString());
               }
             });
-    prober =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "kubevirt-cr-probe");
-              thread.setDaemon(true);
-              return thread;
-            });
-    long millis = probeInterval.toMillis();
-    prober.scheduleWithFixedDelay(this::probe, millis, millis, TimeUnit.MILLISECONDS);
+    apiChecker =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("api-server-check"));
+    long millis = apiCheckInterval.toMillis();
+    apiChecker.scheduleWithFixedDelay(this::checkApiServer, millis, millis, TimeUnit.MILLISECONDS);
   }
 
-  private void probe() {
+  private void checkApiServer() {
     try {
       client
           .genericKubernetesResources(KubeVirtResources.KUBEVIRT)
           .inAnyNamespace()
           .list(new ListOptionsBuilder().withLimit(1L).build());
-      if (lastProbeFailed) {
+      if (lastApiCheckFailed) {
         LOG.info("KubeVirt CRs: the API server answers again");
       }
-      lastProbeFailed = false;
+      lastApiCheckFailed = false;
     } catch (KubernetesClientException e) {
-      if (!lastProbeFailed) {
+      if (!lastApiCheckFailed) {
         LOG.warn("KubeVirt CRs: tried to list them, but {}", e.getMessage());
       }
-      lastProbeFailed = true;
+      lastApiCheckFailed = true;
     } catch (RuntimeException e) {
       LOG.warn("KubeVirt CRs: tried to list them, but {}", e.toString());
-      lastProbeFailed = true;
+      lastApiCheckFailed = true;
     }
   }
 
@@ -132,7 +131,7 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
           resourceNames,
           "the KubeVirt CRs have not been listed yet (API server unreachable?)");
     }
-    if (lastProbeFailed) {
+    if (lastApiCheckFailed) {
       return unavailable(
           subject, resourceNames, "the API server did not answer the last list of KubeVirt CRs");
     }
@@ -208,8 +207,8 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
 
   @Override
   public synchronized void close() {
-    if (prober != null) {
-      prober.shutdownNow();
+    if (apiChecker != null) {
+      apiChecker.shutdownNow();
     }
     if (informer != null) {
       informer.close();

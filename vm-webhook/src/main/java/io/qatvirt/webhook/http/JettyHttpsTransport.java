@@ -1,13 +1,15 @@
 package io.qatvirt.webhook.http;
 
 import io.qatvirt.webhook.tls.ServerTls;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
-import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -20,28 +22,26 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.QoSHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook served by Jetty 12 (HTTP/1.1 over TLS 1.2/1.3): a bounded thread pool, a {@link
- * QoSHandler} that lets {@code maxConcurrency} requests run and makes up to four times as many wait
- * up to {@code queueTimeout} (then, or past that many, 503), an idle timeout for slow clients, and
- * a {@link GracefulHandler} so that {@link #close()} drains in-flight requests.
- *
- * <p>One I/O (selector) thread per CPU answers requests itself, as nginx's workers do: reading the
- * body, parsing, mutating and writing the reply never wait, and handing each request to another
- * thread cost more CPU than the rest of Jetty did (82-88 µs per request against 62-68 µs in the
- * admission benchmark). Only work that may wait on I/O (a VM's instancetype lookup) goes to the
- * pool. {@link FairSslConnectionFactory} makes the connections on one I/O thread take turns.
+ * The webhook served by Jetty 12 (HTTP/1.1 over TLS 1.2/1.3): a bounded thread pool on which Jetty
+ * dispatches each request as usual, a {@link QoSHandler} that lets {@code maxConcurrency} requests
+ * run and makes up to four times as many wait up to {@code queueTimeout} (then, or past that many,
+ * 503), an idle timeout for slow clients, and a {@link GracefulHandler} so that {@link #close()}
+ * drains in-flight requests. A request's thread may wait (a VM's instancetype lookup): the pool has
+ * a thread for every request the QoSHandler lets run.
  */
 public final class JettyHttpsTransport implements HttpsTransport {
   private static final Logger LOG = LoggerFactory.getLogger(JettyHttpsTransport.class);
 
-  /** Threads Jetty keeps besides the selectors and the request threads: acceptor, reserve. */
-  private static final int OVERHEAD_THREADS = 5;
+  /**
+   * Threads Jetty keeps besides the request threads: an acceptor, its selectors (at most 4 by
+   * default), reserved threads.
+   */
+  private static final int OVERHEAD_THREADS = 9;
 
   /** Requests that may wait for a slot, per slot; past that they get 503 at once. */
   private static final int MAX_WAITING_PER_SLOT = 4;
@@ -51,11 +51,8 @@ public final class JettyHttpsTransport implements HttpsTransport {
 
   public JettyHttpsTransport(
       ServerOptions options, SSLContext sslContext, WebhookEndpoints endpoints) {
-    // one I/O thread per CPU the JVM sees (with no CPU limit on the pod: the node's), no more
-    // than requests may run at once
-    int selectors =
-        Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), options.maxConcurrency()));
-    int maxThreads = options.maxConcurrency() + selectors + OVERHEAD_THREADS;
+    // every request the QoSHandler lets run has a thread, besides Jetty's own
+    int maxThreads = options.maxConcurrency() + OVERHEAD_THREADS;
     // Jetty wants an unbounded job queue; the QoSHandler below bounds the requests instead
     QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads));
     pool.setName("webhook-http");
@@ -71,13 +68,7 @@ public final class JettyHttpsTransport implements HttpsTransport {
     SslContextFactory.Server tls = new SslContextFactory.Server();
     tls.setSslContext(sslContext);
     tls.setIncludeProtocols(ServerTls.PROTOCOLS.toArray(String[]::new));
-    connector =
-        new ServerConnector(
-            server,
-            1,
-            selectors,
-            new FairSslConnectionFactory(tls, "http/1.1"),
-            new HttpConnectionFactory(http));
+    connector = new ServerConnector(server, tls, new HttpConnectionFactory(http));
     connector.setHost(options.bindAddress());
     connector.setPort(options.port());
     connector.setIdleTimeout(options.idleTimeout().toMillis());
@@ -113,23 +104,20 @@ public final class JettyHttpsTransport implements HttpsTransport {
   }
 
   /**
-   * Adapts Jetty's request/response to {@link WebhookEndpoints}. Runs on the connection's I/O
-   * thread: reads the body without waiting, answers at once what {@link WebhookEndpoints#answer}
-   * answers at once, and hands work that may wait on I/O to a worker thread.
+   * Adapts Jetty's request/response to {@link WebhookEndpoints}, on the thread Jetty dispatched the
+   * request to: reads the body (at most the limit, then 413), answers, writes the reply.
    */
   private static final class Adapter extends Handler.Abstract {
     private final WebhookEndpoints endpoints;
-    private final long maxBodyBytes;
+    private final int maxBodyBytes;
 
     Adapter(WebhookEndpoints endpoints) {
       this.endpoints = endpoints;
-      this.maxBodyBytes = JettyRequestBody.checkLimit(endpoints.maxBodyBytes());
-    }
-
-    /** Never waits itself; see {@link WebhookEndpoints.Answer.OnWorker}. */
-    @Override
-    public InvocationType getInvocationType() {
-      return InvocationType.NON_BLOCKING;
+      if (endpoints.maxBodyBytes() > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException(
+            "a body limit must fit in an array: " + endpoints.maxBodyBytes());
+      }
+      this.maxBodyBytes = (int) endpoints.maxBodyBytes();
     }
 
     @Override
@@ -141,57 +129,30 @@ public final class JettyHttpsTransport implements HttpsTransport {
           endpoints.screen(
               method, path, request.getHeaders().get(HttpHeader.CONTENT_TYPE), request.getLength());
       if (early.isPresent()) {
-        send(early.get(), head, request, response, callback);
+        send(early.get(), head, response, callback);
         return true;
       }
-      JettyRequestBody.read(
-          request,
-          request.getLength(),
-          maxBodyBytes,
-          new JettyRequestBody.Listener() {
-            @Override
-            public void onBody(byte[] body) {
-              try {
-                WebhookEndpoints.Answer answer = endpoints.answer(path, body);
-                if (answer instanceof WebhookEndpoints.Answer.OnWorker onWorker) {
-                  request
-                      .getContext()
-                      .execute(
-                          () -> send(onWorker.work().get(), head, request, response, callback));
-                } else {
-                  send(
-                      ((WebhookEndpoints.Answer.Now) answer).reply(),
-                      head,
-                      request,
-                      response,
-                      callback);
-                }
-              } catch (RuntimeException e) {
-                LOG.error("tried to answer {} {}, but {}", method, path, e.toString(), e);
-                callback.failed(e);
-              }
-            }
-
-            @Override
-            public void onTooLarge() {
-              send(endpoints.tooLarge(), head, request, response, callback);
-            }
-
-            @Override
-            public void onFailure(Throwable failure) {
-              // the client went away or stalled past the idle timeout: nothing to answer
-              LOG.debug(
-                  "tried to read a request body from {}, but {}",
-                  request.getConnectionMetaData().getRemoteSocketAddress(),
-                  failure.toString());
-              callback.failed(failure);
-            }
-          });
+      byte[] body;
+      try (InputStream in = Content.Source.asInputStream(request)) {
+        body = in.readNBytes(maxBodyBytes + 1);
+      } catch (IOException e) {
+        // the client went away or stalled past the idle timeout: nothing to answer
+        LOG.debug(
+            "tried to read a request body from {}, but {}",
+            request.getConnectionMetaData().getRemoteSocketAddress(),
+            e.toString());
+        callback.failed(e);
+        return true;
+      }
+      if (body.length > maxBodyBytes) {
+        send(endpoints.tooLarge(), head, response, callback);
+        return true;
+      }
+      send(endpoints.answer(path, body), head, response, callback);
       return true;
     }
 
-    private static void send(
-        HttpReply reply, boolean head, Request request, Response response, Callback callback) {
+    private static void send(HttpReply reply, boolean head, Response response, Callback callback) {
       response.setStatus(reply.status());
       var headers = response.getHeaders();
       headers.put(HttpHeader.CONTENT_TYPE, reply.contentType());
@@ -202,11 +163,7 @@ public final class JettyHttpsTransport implements HttpsTransport {
       if (reply.closeConnection()) {
         headers.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
       }
-      EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
-      response.write(
-          true,
-          head ? null : ByteBuffer.wrap(reply.body()),
-          Callback.from(() -> FairSslConnectionFactory.waitTurn(endPoint), callback));
+      response.write(true, head ? null : ByteBuffer.wrap(reply.body()), callback);
     }
   }
 }

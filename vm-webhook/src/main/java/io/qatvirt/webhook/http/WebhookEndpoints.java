@@ -9,7 +9,6 @@ import io.qatvirt.webhook.metrics.WebhookMetrics;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The webhook's HTTP endpoints, independent of the server library: {@code POST /mutate}, {@code GET
  * /healthz}, {@code GET /readyz}, {@code GET /metrics}. A transport first asks {@link #screen}
  * (before reading any body), then reads at most {@link #maxBodyBytes()} and calls {@link #answer}
- * (or {@link #handle}, which runs whatever {@link #answer} leaves for a worker).
+ * on a thread that may wait (a VM's instancetype is looked up on the API server).
  */
 public final class WebhookEndpoints {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookEndpoints.class);
@@ -96,25 +95,10 @@ public final class WebhookEndpoints {
     return reject(new HttpReply(reply.status(), reply.contentType(), reply.body(), Map.of(), true));
   }
 
-  /**
-   * How a request is answered: at once, or by work that may wait on I/O and so belongs on a worker
-   * thread rather than on the connection's I/O thread.
-   */
-  public sealed interface Answer {
-    /** The reply, computed without waiting on anything. */
-    record Now(HttpReply reply) implements Answer {}
-
-    /** Work that may wait on I/O (a VM's instancetype lookup); it yields the reply. */
-    record OnWorker(Supplier<HttpReply> work) implements Answer {}
-  }
-
-  /**
-   * Answers a request that passed {@link #screen}, with its whole body: parses it at once, and
-   * reviews it at once unless the review may wait on I/O.
-   */
-  public Answer answer(String path, byte[] body) {
+  /** Answers a request that passed {@link #screen}, with its whole body. */
+  public HttpReply answer(String path, byte[] body) {
     if (!MUTATE.equals(path)) {
-      return new Answer.Now(withoutBody(path));
+      return withoutBody(path);
     }
     long start = System.nanoTime();
     AdmissionRequest request;
@@ -122,20 +106,9 @@ public final class WebhookEndpoints {
       request = codec.parse(body);
     } catch (BadReviewException e) {
       LOG.info("refused a request to {}: {}", MUTATE, e.getMessage());
-      return new Answer.Now(reject(HttpReply.text(400, e.getMessage())));
+      return reject(HttpReply.text(400, e.getMessage()));
     }
-    if (controller.mayBlock(request)) {
-      return new Answer.OnWorker(() -> review(request, start));
-    }
-    return new Answer.Now(review(request, start));
-  }
-
-  /** Answers a request that passed {@link #screen}, with its whole body, on this thread. */
-  public HttpReply handle(String path, byte[] body) {
-    Answer answer = answer(path, body);
-    return answer instanceof Answer.OnWorker onWorker
-        ? onWorker.work().get()
-        : ((Answer.Now) answer).reply();
+    return review(request, start);
   }
 
   /** The endpoints other than {@code /mutate}, which read no body. */

@@ -2,7 +2,10 @@ package io.qatvirt.webhook.mutation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Decides what to add to one admitted object. Never throws for a bad object: it denies it. */
+/**
+ * Decides what to add to one admitted object. A bad object is denied with a message; an exception
+ * is a bug in the mutator, which the webhook answers with an internal error.
+ */
 @FunctionalInterface
 public interface Mutator {
 
@@ -13,23 +16,4 @@ public interface Mutator {
    * @param object the request's {@code object}, as sent
    */
   MutationOutcome mutate(String kind, String operation, JsonNode object);
-
-  /**
-   * The members of {@code object} this mutator reads: the webhook hands {@link #mutate} only those
-   * (everything, unless a mutator says otherwise), and the outcome must be the same as for the
-   * whole object.
-   */
-  default ObjectProjection reads() {
-    return ObjectProjection.ALL;
-  }
-
-  /**
-   * Whether {@link #mutate} may wait on I/O (an API server call, a lock held elsewhere) for an
-   * object of this kind. The webhook answers such requests on a worker thread; the others are
-   * answered on the connection's I/O thread, which must never wait. Unless a mutator says
-   * otherwise, it may.
-   */
-  default boolean mayBlock(String kind) {
-    return true;
-  }
 }

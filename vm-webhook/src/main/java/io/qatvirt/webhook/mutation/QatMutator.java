@@ -1,8 +1,10 @@
 package io.qatvirt.webhook.mutation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.qatvirt.kubevirt.KubeVirtKinds;
 import io.qatvirt.kubevirt.model.V1InstancetypeMatcher;
 import java.util.Iterator;
 import java.util.Map;
@@ -11,7 +13,8 @@ import java.util.Objects;
 /**
  * Turns QAT annotations ({@code qat.intel.com/generic: "2"}) on a VirtualMachineInstance, or on a
  * VirtualMachine's {@code spec.template.metadata}, into {@code spec.domain.devices.hostDevices}
- * entries. Pure apart from the {@link InstancetypeLookup} it is given.
+ * entries. Pure apart from the {@link InstancetypeLookup} it is given, which may wait on the API
+ * server: callers run it where waiting is allowed. Thread-safe.
  *
  * <p>VMIs are mutated on CREATE only (KubeVirt forbids later spec changes), VMs on CREATE and
  * UPDATE; any other kind is allowed untouched. When the lookup can't tell whether a VM's
@@ -27,7 +30,7 @@ public final class QatMutator implements Mutator {
   private final MutatorConfig config;
   private final InstancetypeLookup instancetypes;
   private final QatRequests requests;
-  private final ModelReader models = new ModelReader(ReadOnlyModels.newMapper());
+  private final ObjectMapper models = ReadOnlyModels.newMapper();
 
   public QatMutator(MutatorConfig config, InstancetypeLookup instancetypes) {
     this.config = Objects.requireNonNull(config, "config");
@@ -44,38 +47,13 @@ public final class QatMutator implements Mutator {
   }
 
   @Override
-  public ObjectProjection reads() {
-    return Subject.READ;
-  }
-
-  /**
-   * Only a VirtualMachine may make the mutator wait: its instancetype is looked up through the
-   * {@link InstancetypeLookup} (an API server call). A VMI is decided from the object alone.
-   */
-  @Override
-  public boolean mayBlock(String kind) {
-    return Subject.VM.equals(kind);
-  }
-
-  @Override
   public MutationOutcome mutate(String kind, String operation, JsonNode object) {
-    try {
-      return decide(kind, operation, object);
-    } catch (RuntimeException e) {
-      // A bug, or a lookup that broke its contract: fail closed, saying so.
-      return new MutationOutcome.Denied(
-          "tried to add QAT host devices to "
-              + kind
-              + " "
-              + (object == null ? "<none>" : rawRef(object))
-              + ", but the webhook failed: "
-              + e);
-    }
+    return decide(kind, operation, object);
   }
 
   private MutationOutcome decide(String kind, String operation, JsonNode object) {
-    boolean vmi = Subject.VMI.equals(kind);
-    boolean vm = Subject.VM.equals(kind);
+    boolean vmi = KubeVirtKinds.VMI.equals(kind);
+    boolean vm = KubeVirtKinds.VM.equals(kind);
     if (!(vmi && "CREATE".equals(operation))
         && !(vm && ("CREATE".equals(operation) || "UPDATE".equals(operation)))) {
       return nothing();
@@ -85,9 +63,8 @@ public final class QatMutator implements Mutator {
     }
     Subject subject;
     try {
-      ModelReader reader = models.fresh();
-      subject = vm ? Subject.ofVm(reader, object) : Subject.ofVmi(reader, object);
-    } catch (ModelReader.MistypedField e) {
+      subject = vm ? Subject.ofVm(models, object) : Subject.ofVmi(models, object);
+    } catch (Subject.MistypedField e) {
       return new MutationOutcome.Denied(
           "tried to add QAT host devices to "
               + kind

@@ -1,6 +1,10 @@
 package io.qatvirt.webhook.mutation;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qatvirt.kubevirt.KubeVirtKinds;
 import io.qatvirt.kubevirt.model.ObjectMeta;
 import io.qatvirt.kubevirt.model.V1InstancetypeMatcher;
 import io.qatvirt.kubevirt.model.V1VirtualMachine;
@@ -32,49 +36,32 @@ record Subject(
     List<String> specPath,
     Optional<V1InstancetypeMatcher> instancetype) {
 
-  static final String VMI = "VirtualMachineInstance";
-  static final String VM = "VirtualMachine";
-
-  /**
-   * What of a VMI or VM {@link #ofVmi}, {@link #ofVm}, the host device plan and the patch read: the
-   * object's names and annotations, the VM's instancetype and template annotations, and in the spec
-   * (the VMI's or the template's) the existing host devices and the resource requests and limits.
-   * Members outside it are not type-checked here: the API server checks the object against
-   * KubeVirt's schema after the webhooks have run.
-   */
-  static final ObjectProjection READ;
-
-  static {
-    ObjectProjection spec =
-        ObjectProjection.members()
-            .with(
-                "domain",
-                ObjectProjection.members()
-                    .with("devices", ObjectProjection.members("hostDevices"))
-                    .with("resources", ObjectProjection.members("requests", "limits")));
-    ObjectProjection template =
-        ObjectProjection.members()
-            .with("metadata", ObjectProjection.members("annotations"))
-            .with("spec", spec);
-    READ =
-        ObjectProjection.members("apiVersion", "kind")
-            .with(
-                "metadata",
-                ObjectProjection.members("name", "generateName", "namespace", "annotations"))
-            .with(
-                "spec", spec.with("instancetype", ObjectProjection.ALL).with("template", template));
-  }
-
   /** Where {@link #spec} is, as a reader of the object would write it. */
   String specField() {
     return String.join(".", specPath);
   }
 
-  static Subject ofVmi(ModelReader models, JsonNode object) throws ModelReader.MistypedField {
-    V1VirtualMachineInstance vmi = models.vmi(object);
+  /**
+   * A declared member of the object holds a value its type can't take.
+   *
+   * @param path where, as {@code spec.domain.devices.hostDevices[1].deviceName}; empty when Jackson
+   *     doesn't say
+   */
+  static final class MistypedField extends Exception {
+    MistypedField(String path) {
+      super(path, null, false, false);
+    }
+
+    String path() {
+      return getMessage();
+    }
+  }
+
+  static Subject ofVmi(ObjectMapper models, JsonNode object) throws MistypedField {
+    V1VirtualMachineInstance vmi = bind(models, object, V1VirtualMachineInstance.class);
     ObjectMeta meta = orEmpty(vmi.getMetadata());
     return new Subject(
-        VMI,
+        KubeVirtKinds.VMI,
         ref(meta),
         Optional.ofNullable(meta.getNamespace()).orElse(""),
         Optional.ofNullable(meta.getAnnotations()).orElse(Map.of()),
@@ -83,8 +70,8 @@ record Subject(
         Optional.empty());
   }
 
-  static Subject ofVm(ModelReader models, JsonNode object) throws ModelReader.MistypedField {
-    V1VirtualMachine vm = models.vm(object);
+  static Subject ofVm(ObjectMapper models, JsonNode object) throws MistypedField {
+    V1VirtualMachine vm = bind(models, object, V1VirtualMachine.class);
     ObjectMeta meta = orEmpty(vm.getMetadata());
     V1VirtualMachineSpec spec =
         Optional.ofNullable(vm.getSpec()).orElseGet(V1VirtualMachineSpec::new);
@@ -92,13 +79,40 @@ record Subject(
         Optional.ofNullable(spec.getTemplate())
             .orElseGet(V1VirtualMachineInstanceTemplateSpec::new);
     return new Subject(
-        VM,
+        KubeVirtKinds.VM,
         ref(meta),
         Optional.ofNullable(meta.getNamespace()).orElse(""),
         Optional.ofNullable(orEmpty(template.getMetadata()).getAnnotations()).orElse(Map.of()),
         Optional.ofNullable(template.getSpec()).orElseGet(V1VirtualMachineInstanceSpec::new),
         List.of("spec", "template", "spec"),
         Optional.ofNullable(spec.getInstancetype()));
+  }
+
+  /**
+   * Jackson's data binding of the object into the generated model, with {@link
+   * ReadOnlyModels#newMapper()}: declared members set, undeclared ones skipped, the first mistyped
+   * member, in the object's order, refused with its path.
+   */
+  private static <T> T bind(ObjectMapper models, JsonNode object, Class<T> type)
+      throws MistypedField {
+    try {
+      return models.treeToValue(object, type);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new MistypedField(e instanceof JsonMappingException mapping ? path(mapping) : "");
+    }
+  }
+
+  /** {@code spec.domain.devices.hostDevices[1].deviceName}, from Jackson's path of references. */
+  private static String path(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference step : e.getPath()) {
+      if (step.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(step.getFieldName());
+      } else if (step.getIndex() >= 0) {
+        path.append('[').append(step.getIndex()).append(']');
+      }
+    }
+    return path.toString();
   }
 
   private static ObjectMeta orEmpty(ObjectMeta meta) {

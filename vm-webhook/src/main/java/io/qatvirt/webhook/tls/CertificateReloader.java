@@ -1,5 +1,6 @@
 package io.qatvirt.webhook.tls;
 
+import io.qatvirt.common.DaemonThreads;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,12 +41,7 @@ public final class CertificateReloader implements AutoCloseable {
     this.keyManager = keyManager;
     this.listener = listener;
     this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "tls-reloader");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("tls-reloader"));
     this.lastSeen = digestOrEmpty();
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.qatvirt.webhook.mutation.ObjectProjection;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -136,34 +135,46 @@ class AdmissionReviewCodecTest {
   }
 
   @Test
-  void keepsOfTheObjectWhatTheProjectionNamesAndTheNamesLogLinesUse() throws Exception {
-    AdmissionReviewCodec projecting =
-        new AdmissionReviewCodec(
-            new ObjectMapper(),
-            ObjectProjection.members().with("spec", ObjectProjection.members("keep")));
+  void keepsTheWholeObject() throws Exception {
+    String object =
+        "{'metadata':{'generateName':'gw-','namespace':'vnf','labels':{'a':'b'},"
+            + "'managedFields':[{'manager':'kubectl'}]},"
+            + "'spec':{'drop':{'deep':[1,{'x':'y'}]},'keep':{'k':[1,'2',null,1.5]}},"
+            + "'status':{'ready':true}}";
 
     AdmissionRequest request =
-        projecting.parse(
+        codec.parse(
             json(
                 "{'apiVersion':'admission.k8s.io/v1','userInfo':{'groups':['a',{'b':[1,2]}]},"
                     + "'kind':'AdmissionReview','request':{'uid':'u-9','oldObject':{'x':[null]},"
                     + "'kind':{'kind':'VirtualMachine','group':'kubevirt.io'},'operation':'UPDATE','namespace':'vnf',"
-                    + "'object':{'metadata':{'generateName':'gw-','namespace':'vnf',"
-                    + "'labels':{'a':'b'},'managedFields':[{'manager':'kubectl'}]},"
-                    + "'spec':{'drop':{'deep':[1,{'x':'y'}]},'keep':{'k':[1,'2',null]}},"
-                    + "'status':{'ready':true}},'dryRun':false}}"));
+                    + "'object':"
+                    + object
+                    + ",'dryRun':false}}"));
 
     assertEquals("u-9", request.uid());
     assertEquals("VirtualMachine", request.kind());
     assertEquals("UPDATE", request.operation());
     assertEquals("vnf/gw-*", request.objectRef());
-    assertEquals(
-        new ObjectMapper()
-            .readTree(
-                json(
-                    "{'metadata':{'generateName':'gw-','namespace':'vnf'},"
-                        + "'spec':{'keep':{'k':[1,'2',null]}}}")),
-        request.object());
+    assertEquals(new ObjectMapper().readTree(json(object)), request.object());
+  }
+
+  @Test
+  void refusesAnEmptyBody() {
+    BadReviewException e = assertThrows(BadReviewException.class, () -> codec.parse(json("  ")));
+    assertEquals("tried to read the AdmissionReview, but the body is empty", e.getMessage());
+  }
+
+  @Test
+  void refusesTextAfterTheReviewNamingWhere() {
+    BadReviewException e =
+        assertThrows(
+            BadReviewException.class, () -> codec.parse(json(review("{'uid':'u'}") + " {}")));
+    assertTrue(
+        e.getMessage()
+            .startsWith("tried to read the AdmissionReview, but the body is not valid JSON: "),
+        e.getMessage());
+    assertTrue(e.getMessage().endsWith("(line 1, column 85)"), e.getMessage());
   }
 
   @Test

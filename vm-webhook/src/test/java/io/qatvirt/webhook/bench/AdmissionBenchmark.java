@@ -28,9 +28,9 @@ import java.util.Map;
 
 /**
  * Admission throughput and latency over TLS with keep-alive: {@code wrk} with 16 connections POSTs
- * a ~6 KB VMI AdmissionReview (asking for 2 QAT VFs, mutated by the real {@link QatMutator}) to
- * each HTTP server candidate in turn, and to nginx answering a fixed AdmissionReview as the
- * baseline, all on 127.0.0.1 in the same run. Not a test: run it by hand (needs {@code apt-get
+ * a ~6 KB VMI AdmissionReview (asking for 2 QAT VFs, mutated by the real {@link QatMutator}) to the
+ * webhook's HTTPS server, and to nginx answering a fixed AdmissionReview as a baseline (for
+ * information), all on 127.0.0.1 in the same run. Not a test: run it by hand (needs {@code apt-get
  * install -y wrk nginx-light}), from the checkout's root:
  *
  * <pre>
@@ -40,17 +40,14 @@ import java.util.Map;
  *     io.qatvirt.webhook.bench.AdmissionBenchmark
  * </pre>
  *
- * <p>After each candidate's warm-up, nginx and the candidate take turns ({@code bench.rounds}
- * rounds): each round's ratio compares the two on the same machine minutes apart at most, and the
- * median ratio is the figure. Run this JVM with the webhook Deployment's flags (the README shows
- * how); it warns when its flags differ from those in {@code
- * manifests/base/webhook-deployment.yaml}. Candidates after the first reuse the JIT's work on the
- * shared admission code: compare them in both orders ({@code -Dbench.transports=jdk,jetty}) or one
- * per run.
+ * <p>After the warm-up, nginx and the webhook take turns ({@code bench.rounds} rounds): each
+ * round's ratio compares the two on the same machine minutes apart at most. Run this JVM with the
+ * webhook Deployment's flags (the README shows how); it warns when its flags differ from those in
+ * {@code manifests/base/webhook-deployment.yaml}. {@link WebhookProcessBench} measures the shipped
+ * jar in its own process (start to ready, resident memory).
  *
  * <p>System properties: {@code bench.seconds} (10), {@code bench.warmup} (at most 120), {@code
- * bench.connections} (16), {@code bench.transports} ({@code jetty,jdk}), {@code bench.rounds} (5:
- * on a shared machine nginx alone varied from 40k to 58k req/s within one run).
+ * bench.connections} (16), {@code bench.rounds} (5: a shared machine's speed drifts).
  */
 public final class AdmissionBenchmark {
   private static final int MIN_WARMUP_SECONDS = 60;
@@ -61,8 +58,6 @@ public final class AdmissionBenchmark {
     int seconds = Integer.getInteger("bench.seconds", 10);
     int warmup = Integer.getInteger("bench.warmup", 120);
     int connections = Integer.getInteger("bench.connections", 16);
-    List<String> transports =
-        List.of(System.getProperty("bench.transports", "jetty,jdk").split(","));
 
     Path work = Files.createTempDirectory("qat-webhook-bench");
     TestCertificates certificates = new TestCertificates();
@@ -106,13 +101,8 @@ public final class AdmissionBenchmark {
     Map<String, List<Round>> results = new LinkedHashMap<>();
     try (NginxBaseline nginx = new NginxBaseline(work, cert, key, response)) {
       wrk.run(nginx.port(), connections, 2);
-      for (String name : transports) {
-        TransportFactory factory =
-            switch (name.trim()) {
-              case "jetty" -> JettyHttpsTransport::new;
-              case "jdk" -> JdkHttpsTransport::new;
-              default -> throw new IllegalArgumentException("unknown transport " + name);
-            };
+      for (String name : List.of("jetty")) {
+        TransportFactory factory = JettyHttpsTransport::new;
         try (WebhookServer server =
             new WebhookServer(
                 new ServerOptions(

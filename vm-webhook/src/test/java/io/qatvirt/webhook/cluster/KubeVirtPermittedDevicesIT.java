@@ -1,4 +1,4 @@
-package io.qatvirt.webhook.permitted;
+package io.qatvirt.webhook.cluster;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
@@ -11,13 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.qatvirt.webhook.cluster.FakeApiServer;
+import io.qatvirt.webhook.permitted.OnApiUnavailable;
+import io.qatvirt.webhook.permitted.PermitDecision;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -107,21 +109,23 @@ class KubeVirtPermittedDevicesIT {
                         .withChunkedDribbleDelay(millis / 1000, millis)));
   }
 
-  private void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError(
-            "timed out waiting until "
-                + what
-                + "; the API server saw: "
-                + (api.wireMock().isRunning()
-                    ? api.wireMock().getAllServeEvents().stream()
-                        .map(e -> e.getRequest().getUrl() + " -> " + e.getResponse().getStatus())
-                        .toList()
-                    : "(stopped)"));
-      }
-      Thread.sleep(50);
+  private void await(String what, Callable<Boolean> condition) {
+    try {
+      Awaitility.await(what)
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
+          .until(condition);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "timed out waiting until "
+              + what
+              + "; the API server saw: "
+              + (api.wireMock().isRunning()
+                  ? api.wireMock().getAllServeEvents().stream()
+                      .map(r -> r.getRequest().getUrl() + " -> " + r.getResponse().getStatus())
+                      .toList()
+                  : "(stopped)"),
+          e);
     }
   }
 
@@ -212,8 +216,11 @@ class KubeVirtPermittedDevicesIT {
     KubeVirtPermittedDevices allow = start(OnApiUnavailable.ALLOW);
     KubeVirtPermittedDevices deny = start(OnApiUnavailable.DENY);
 
-    Thread.sleep(500);
-    assertFalse(deny.ready());
+    // while every list fails, it stays unready
+    Awaitility.await("stays unready while the list fails")
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !deny.ready());
     assertEquals(
         new PermitDecision.Deny(
             "tried to check that KubeVirt permits qat.intel.com/cy for VirtualMachine vnf/tls, but"

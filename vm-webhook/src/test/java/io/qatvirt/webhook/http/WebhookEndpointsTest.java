@@ -1,7 +1,6 @@
 package io.qatvirt.webhook.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Which requests are answered at once, and which are left for a worker thread. */
+/** What each endpoint answers for a body, independent of the server library. */
 class WebhookEndpointsTest {
   private final FakeMutator mutator = new FakeMutator();
   private final AdmissionReviewCodec codec = new AdmissionReviewCodec(new ObjectMapper());
@@ -28,65 +27,39 @@ class WebhookEndpointsTest {
           new WebhookMetrics(() -> 0.0),
           ServerOptions.DEFAULT_MAX_BODY_BYTES);
 
-  WebhookEndpointsTest() {
-    mutator.mayBlockFor("VirtualMachine"::equals);
-  }
-
   @Test
-  void answersAKindTheMutatorDecidesWithoutWaitingAtOnce() {
-    WebhookEndpoints.Answer answer =
+  void answersAVmiOrVmReviewWithTheMutatorsDecision() {
+    HttpReply vmi =
         endpoints.answer(
             "/mutate", body(Reviews.review("u-1", "VirtualMachineInstance", "a", "1")));
+    HttpReply vm =
+        endpoints.answer("/mutate", body(Reviews.review("u-4", "VirtualMachine", "d", "deny")));
 
-    HttpReply reply = assertInstanceOf(WebhookEndpoints.Answer.Now.class, answer).reply();
-    assertEquals(200, reply.status());
-    assertTrue(text(reply).contains("\"uid\":\"u-1\",\"allowed\":true"), text(reply));
+    assertEquals(200, vmi.status());
+    assertTrue(text(vmi).contains("\"uid\":\"u-1\",\"allowed\":true"), text(vmi));
+    assertEquals(200, vm.status());
+    assertTrue(text(vm).contains("\"uid\":\"u-4\",\"allowed\":false"), text(vm));
+    assertTrue(text(vm).contains(FakeMutator.DENY_MESSAGE), text(vm));
     assertEquals(
-        List.of(new FakeMutator.Call("VirtualMachineInstance", "CREATE", "a")), mutator.calls);
+        List.of(
+            new FakeMutator.Call("VirtualMachineInstance", "CREATE", "a"),
+            new FakeMutator.Call("VirtualMachine", "CREATE", "d")),
+        mutator.calls);
   }
 
   @Test
-  void leavesAKindTheMutatorMayWaitForToAWorkerWithoutMutatingYet() {
-    WebhookEndpoints.Answer answer =
-        endpoints.answer("/mutate", body(Reviews.review("u-2", "VirtualMachine", "b", "1")));
+  void answersOtherKindsAndBrokenReviewsWithoutAskingTheMutator() {
+    HttpReply pod = endpoints.answer("/mutate", body(Reviews.review("u-3", "Pod", "c", "1")));
+    HttpReply broken = endpoints.answer("/mutate", body("{\"apiVersion\":"));
 
-    var onWorker = assertInstanceOf(WebhookEndpoints.Answer.OnWorker.class, answer);
-    assertEquals(List.of(), mutator.calls, "mutated before a worker ran the work");
-    HttpReply reply = onWorker.work().get();
-    assertEquals(200, reply.status());
-    assertTrue(text(reply).contains("\"uid\":\"u-2\",\"allowed\":true"), text(reply));
-    assertEquals(List.of(new FakeMutator.Call("VirtualMachine", "CREATE", "b")), mutator.calls);
-  }
-
-  @Test
-  void answersOtherKindsAndBrokenReviewsAtOnceWithoutAskingTheMutator() {
-    var pod =
-        assertInstanceOf(
-            WebhookEndpoints.Answer.Now.class,
-            endpoints.answer("/mutate", body(Reviews.review("u-3", "Pod", "c", "1"))));
-    var broken =
-        assertInstanceOf(
-            WebhookEndpoints.Answer.Now.class,
-            endpoints.answer("/mutate", body("{\"apiVersion\":")));
-
-    assertEquals(200, pod.reply().status());
-    assertTrue(text(pod.reply()).contains("\"uid\":\"u-3\",\"allowed\":true"));
-    assertEquals(400, broken.reply().status());
+    assertEquals(200, pod.status());
+    assertTrue(text(pod).contains("\"uid\":\"u-3\",\"allowed\":true"));
+    assertEquals(400, broken.status());
     assertTrue(
-        text(broken.reply())
+        text(broken)
             .startsWith("tried to read the AdmissionReview, but the body is not valid JSON"),
-        text(broken.reply()));
+        text(broken));
     assertEquals(List.of(), mutator.calls);
-  }
-
-  @Test
-  void handleRunsTheWorkersPartOnTheCallingThread() {
-    HttpReply reply =
-        endpoints.handle("/mutate", body(Reviews.review("u-4", "VirtualMachine", "d", "deny")));
-
-    assertEquals(200, reply.status());
-    assertTrue(text(reply).contains("\"uid\":\"u-4\",\"allowed\":false"), text(reply));
-    assertTrue(text(reply).contains(FakeMutator.DENY_MESSAGE), text(reply));
   }
 
   private static byte[] body(String text) {

@@ -36,7 +36,7 @@ final class SwaggerSchemas {
         System.getProperty("qatvirt.shared.dir", ""), "reference", "kubevirt", "swagger.json");
   }
 
-  static Optional<SwaggerSchemas> load() {
+  private static Optional<SwaggerSchemas> load() {
     Path file = location();
     if (System.getProperty("qatvirt.shared.dir", "").isEmpty() || !Files.isRegularFile(file)) {
       return Optional.empty();
@@ -63,7 +63,7 @@ final class SwaggerSchemas {
     Optional<SwaggerSchemas> loaded = load();
     Assumptions.assumeTrue(
         loaded.isPresent(),
-        "skipped: KubeVirt's swagger.json is not at "
+        "needs ../shared: KubeVirt's swagger.json is not at "
             + location().toAbsolutePath()
             + " (set -Dqatvirt.shared.dir to the folder holding reference/kubevirt/swagger.json)");
     return loaded.get();

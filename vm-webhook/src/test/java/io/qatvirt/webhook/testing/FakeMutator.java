@@ -8,13 +8,11 @@ import io.qatvirt.webhook.mutation.Mutator;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
-import java.util.function.Predicate;
 
 /**
  * A mutator for tests: reads the annotation {@code qat.intel.com/generic} (a count) and adds that
  * many host devices; an annotation value {@code deny} denies with a fixed message. Can be told to
- * block until released, to test draining, and told which kinds it may block for. Remembers every
- * call.
+ * block until released, to test draining. Remembers every call.
  */
 public final class FakeMutator implements Mutator {
   public static final String ANNOTATION = "qat.intel.com/generic";
@@ -26,21 +24,10 @@ public final class FakeMutator implements Mutator {
 
   public final CopyOnWriteArrayList<Call> calls = new CopyOnWriteArrayList<>();
   private volatile Function<JsonNode, JsonNode> beforeMutate = object -> object;
-  private volatile Predicate<String> mayBlock = kind -> true;
 
   /** Runs before each mutation (e.g. to block on a latch). */
   public void beforeMutate(Function<JsonNode, JsonNode> hook) {
     this.beforeMutate = hook;
-  }
-
-  /** Which kinds it says it may wait on I/O for (all, unless told otherwise). */
-  public void mayBlockFor(Predicate<String> kinds) {
-    this.mayBlock = kinds;
-  }
-
-  @Override
-  public boolean mayBlock(String kind) {
-    return mayBlock.test(kind);
   }
 
   @Override

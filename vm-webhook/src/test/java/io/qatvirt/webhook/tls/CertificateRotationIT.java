@@ -1,5 +1,6 @@
 package io.qatvirt.webhook.tls;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,27 +82,17 @@ class CertificateRotationIT {
     return leaf.getSerialNumber().toString(16).toUpperCase(java.util.Locale.ROOT);
   }
 
-  private static String waitForSerial(RunningWebhook webhook, String expected) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    String seen;
-    do {
-      seen = serialOfANewConnection(webhook);
-      if (seen.equals(expected)) {
-        return seen;
-      }
-      Thread.sleep(50);
-    } while (System.nanoTime() < deadline);
-    return seen;
+  private static String waitForSerial(RunningWebhook webhook, String expected) {
+    return await("a new connection gets certificate " + expected)
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> serialOfANewConnection(webhook), expected::equals);
   }
 
-  private static void waitForMetric(RunningWebhook webhook, String line) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (webhook.get("/metrics").body().lines().anyMatch(line::equals)) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError(line + " never appeared in /metrics");
+  private static void waitForMetric(RunningWebhook webhook, String line) {
+    await(line + " appears in /metrics")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> webhook.get("/metrics").body().lines().anyMatch(line::equals));
   }
 }
