@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * --no-bind} because the simulated kernel lives in this process), a kubelet stand-in holding the
  * ListAndWatch streams and calling Allocate once a second, and the plugin as a child JVM rescanning
  * every second, metrics served. Prints the child's resident set (VmRSS) every 5 s and its peak
- * (VmHWM); then runs the {@code probe} subcommand once with the probe flags and prints its peak.
+ * (VmHWM); then runs the {@code query} subcommand once (as the liveness probe does) with the query
+ * flags and prints its peak.
  *
  * <pre>
  * java -cp demo/target/qatvirt-demo.jar io.qatvirt.demo.bench.PluginFootprint \
@@ -35,14 +36,14 @@ public final class PluginFootprint {
     if (args.length != 5) {
       System.err.println(
           "usage: PluginFootprint <plugin jar> <seconds> <vfs per PF> \"<plugin JVM flags>\""
-              + " \"<probe JVM flags>\"");
+              + " \"<query JVM flags>\"");
       System.exit(2);
     }
     Path jar = Path.of(args[0]);
     int seconds = Integer.parseInt(args[1]);
     int vfs = Integer.parseInt(args[2]);
     List<String> pluginFlags = List.of(args[3].trim().split("\\s+"));
-    List<String> probeFlags = List.of(args[4].trim().split("\\s+"));
+    List<String> queryFlags = List.of(args[4].trim().split("\\s+"));
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     Path dir = Files.createTempDirectory("qatvirt-footprint-");
     SimulatedNode node = SimulatedNode.create(dir.resolve("node"));
@@ -97,7 +98,7 @@ public final class PluginFootprint {
         }
         System.out.printf("plugin peak VmHWM %d KiB (%.1f MiB)%n", peak, peak / 1024.0);
         System.out.printf(
-            "probe peak VmHWM %d KiB%n", probePeak(java, probeFlags, jar, kubeletDir));
+            "query peak VmHWM %d KiB%n", queryPeak(java, queryFlags, jar, kubeletDir));
       } finally {
         plugin.destroy();
         plugin.waitFor();
@@ -105,7 +106,7 @@ public final class PluginFootprint {
     }
   }
 
-  private static long probePeak(String java, List<String> flags, Path jar, Path kubeletDir)
+  private static long queryPeak(String java, List<String> flags, Path jar, Path kubeletDir)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(java));
     command.addAll(flags);
@@ -113,17 +114,17 @@ public final class PluginFootprint {
         List.of(
             "-jar",
             jar.toString(),
-            "probe",
+            "query",
             "--socket=" + kubeletDir.resolve("qat.intel.com-cy.sock")));
-    System.out.println("probe: " + String.join(" ", command));
-    Process probe =
+    System.out.println("query: " + String.join(" ", command));
+    Process query =
         new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     long peak = 0;
-    while (probe.isAlive()) {
-      peak = Math.max(peak, status(probe.pid()).getOrDefault("VmHWM", 0L));
+    while (query.isAlive()) {
+      peak = Math.max(peak, status(query.pid()).getOrDefault("VmHWM", 0L));
       Thread.sleep(10);
     }
-    System.out.println("probe exit code " + probe.exitValue());
+    System.out.println("query exit code " + query.exitValue());
     return peak;
   }
 

@@ -30,11 +30,11 @@ public final class Allocator {
       throw new AllocationException(
           Kind.INVALID, "tried to allocate " + resourceName + ", but the request names no device");
     }
-    Map<PciAddress, Vf> byAddress = DeviceIds.index(advertised);
+    Map<PciAddress, Vf> byAddress = KubeletIds.index(advertised);
     List<Vf> chosen = new ArrayList<>();
     Set<PciAddress> seen = new LinkedHashSet<>();
     for (String id : deviceIds) {
-      PciAddress address = DeviceIds.parse(id, "allocate");
+      PciAddress address = KubeletIds.parse(id, "allocate");
       if (!seen.add(address)) {
         throw new AllocationException(
             Kind.INVALID, "tried to allocate device " + address + ", but it is requested twice");

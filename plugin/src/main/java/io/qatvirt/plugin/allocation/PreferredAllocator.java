@@ -37,14 +37,14 @@ public final class PreferredAllocator {
     Map<PciAddress, String> spelling = new LinkedHashMap<>();
     List<PciAddress> must = new ArrayList<>();
     for (String id : mustInclude) {
-      PciAddress address = DeviceIds.parse(id, "prefer");
+      PciAddress address = KubeletIds.parse(id, "prefer");
       if (spelling.putIfAbsent(address, id) == null) {
         must.add(address);
       }
     }
     List<PciAddress> pool = new ArrayList<>();
     for (String id : available) {
-      PciAddress address = DeviceIds.parse(id, "prefer");
+      PciAddress address = KubeletIds.parse(id, "prefer");
       if (spelling.putIfAbsent(address, id) == null) {
         pool.add(address);
       }
@@ -55,7 +55,7 @@ public final class PreferredAllocator {
     if (policy == AllocationPolicy.NONE) {
       chosen.addAll(pool.subList(0, wanted));
     } else {
-      chosen.addAll(new Placement(policy, DeviceIds.index(advertised), must).pick(pool, wanted));
+      chosen.addAll(new Placement(policy, KubeletIds.index(advertised), must).pick(pool, wanted));
     }
     return chosen.stream().map(spelling::get).toList();
   }

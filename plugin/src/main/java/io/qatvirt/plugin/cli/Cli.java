@@ -2,7 +2,7 @@ package io.qatvirt.plugin.cli;
 
 import picocli.CommandLine;
 
-/** The command line: the plugin command with its {@code probe} subcommand. */
+/** The command line: the plugin command with its {@code query} subcommand. */
 public final class Cli {
   private Cli() {}
 

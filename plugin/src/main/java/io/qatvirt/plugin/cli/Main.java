@@ -1,6 +1,6 @@
 package io.qatvirt.plugin.cli;
 
-/** Entry point of qat-device-plugin.jar: the plugin, or {@code probe}. */
+/** Entry point of qat-device-plugin.jar: the plugin, or {@code query}. */
 public final class Main {
   private Main() {}
 

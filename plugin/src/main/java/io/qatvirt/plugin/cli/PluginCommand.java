@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     name = "qat-device-plugin",
     mixinStandardHelpOptions = true,
     version = "qat-device-plugin 0.1.0",
-    subcommands = {ProbeCommand.class},
+    subcommands = {QueryCommand.class},
     usageHelpWidth = 100,
     sortOptions = false,
     description = {

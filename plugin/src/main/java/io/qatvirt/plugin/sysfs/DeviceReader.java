@@ -60,24 +60,26 @@ final class DeviceReader {
     }
   }
 
-  /** Reads the facts fixed for the directory's life: {@link Probe.Found} for one of ours. */
-  Probe readFixed(PciAddress address, String entryName) {
+  /**
+   * Reads the facts fixed for the directory's life: {@link DeviceReading.Found} for one of ours.
+   */
+  DeviceReading readFixed(PciAddress address, String entryName) {
     Path entry = devicesDir.resolve(entryName);
     try {
       return readEntry(address, entry);
     } catch (NoSuchFileException e) {
       if (!Files.exists(entry)) {
-        return Probe.Skip.QUIETLY; // the device went away while we looked at it
+        return DeviceReading.Skip.QUIETLY; // the device went away while we looked at it
       }
-      return new Probe.Broken(
+      return new DeviceReading.Broken(
           "tried to read PCI device " + address + ", but " + e.getFile() + " is missing");
     } catch (IOException | RuntimeException e) {
-      return new Probe.Broken(
+      return new DeviceReading.Broken(
           "tried to read PCI device " + address + ", but " + SysfsFiles.explain(e));
     }
   }
 
-  private Probe readEntry(PciAddress address, Path entry) throws IOException {
+  private DeviceReading readEntry(PciAddress address, Path entry) throws IOException {
     Path dir = realDir(address, entry);
     String vendorText = SysfsFiles.firstLine(dir.resolve("vendor"));
     String deviceText = SysfsFiles.firstLine(dir.resolve("device"));
@@ -86,7 +88,7 @@ final class DeviceReader {
     if (vendor < 0 || device < 0) {
       String bad = vendor < 0 ? "vendor" : "device";
       String text = vendor < 0 ? vendorText : deviceText;
-      return new Probe.Broken(
+      return new DeviceReading.Broken(
           "tried to read PCI device "
               + address
               + ", but its "
@@ -99,7 +101,7 @@ final class DeviceReader {
     Optional<QatFamily> family =
         vendor == QatFamily.VENDOR_INTEL ? QatFamily.ofVfDevice(device) : Optional.empty();
     if (family.isPresent() && !families.contains(family.get())) {
-      return new Probe.Skip(
+      return new DeviceReading.Skip(
           "found "
               + family.get().vfDriver()
               + " VF "
@@ -109,10 +111,10 @@ final class DeviceReader {
               + ": leaving it out");
     }
     if (family.isEmpty() && !extraIds.contains(id)) {
-      return Probe.Skip.QUIETLY;
+      return DeviceReading.Skip.QUIETLY;
     }
     if (family.isEmpty() && Files.exists(dir.resolve("sriov_totalvfs"))) {
-      return new Probe.Skip(
+      return new DeviceReading.Skip(
           "found "
               + id
               + " device "
@@ -120,32 +122,33 @@ final class DeviceReader {
               + " from --extra-vf-ids, but it is an SR-IOV PF, not a VF: leaving it out");
     }
     Optional<PciAddress> pf = physfn(dir);
-    return new Probe.Found(new StaticFacts(address, family, id, dir, pf, numaNode(dir)));
+    return new DeviceReading.Found(new StaticFacts(address, family, id, dir, pf, numaNode(dir)));
   }
 
   /**
    * Reads what may change from scan to scan (group, driver) through the device's memos: {@link
-   * Probe.Ready}, or broken, or gone.
+   * DeviceReading.Ready}, or broken, or gone.
    */
-  Probe readCurrent(StaticFacts fixed, LinkMemo<VfioGroup> groupLink, LinkMemo<String> driverLink) {
+  DeviceReading readCurrent(
+      StaticFacts fixed, LinkMemo<VfioGroup> groupLink, LinkMemo<String> driverLink) {
     try {
       Optional<VfioGroup> group = groupLink.read(target -> group(fixed.dir(), target));
       if (group.isEmpty()) {
         if (!Files.exists(fixed.dir())) {
-          return Probe.Skip.QUIETLY;
+          return DeviceReading.Skip.QUIETLY;
         }
-        return new Probe.Broken(
+        return new DeviceReading.Broken(
             "tried to find the IOMMU group of VF "
                 + fixed.address()
                 + ", but it has no iommu_group link: is the IOMMU on (intel_iommu=on)?");
       }
       Optional<String> driver = driverLink.read(target -> driver(fixed.dir(), target));
-      return new Probe.Ready(new VfFacts(fixed, group.get(), driver));
+      return new DeviceReading.Ready(new VfFacts(fixed, group.get(), driver));
     } catch (IOException | RuntimeException e) {
       if (!Files.exists(fixed.dir())) {
-        return Probe.Skip.QUIETLY;
+        return DeviceReading.Skip.QUIETLY;
       }
-      return new Probe.Broken(
+      return new DeviceReading.Broken(
           "tried to read VF " + fixed.address() + ", but " + SysfsFiles.explain(e));
     }
   }

@@ -26,15 +26,18 @@ final class VfDiscovery {
   /** A device directory seen before: its identity, fixed facts and link memos. */
   private static final class Known {
     final Object identity;
-    final Probe fixed;
+    final DeviceReading fixed;
     final LinkMemo<VfioGroup> group;
     final LinkMemo<String> driver;
     int vfIndex = -1;
 
-    Known(Object identity, Probe fixed) {
+    Known(Object identity, DeviceReading fixed) {
       this.identity = identity;
       this.fixed = fixed;
-      Path dir = fixed instanceof Probe.Found found ? found.facts().dir() : Path.of("/nonexistent");
+      Path dir =
+          fixed instanceof DeviceReading.Found found
+              ? found.facts().dir()
+              : Path.of("/nonexistent");
       this.group = new LinkMemo<>(dir.resolve("iommu_group"));
       this.driver = new LinkMemo<>(dir.resolve("driver"));
     }
@@ -88,12 +91,12 @@ final class VfDiscovery {
         }
         device = new Known(identity.get(), reader.readFixed(address.get(), name));
       }
-      if (!(device.fixed instanceof Probe.Broken)) {
+      if (!(device.fixed instanceof DeviceReading.Broken)) {
         next.put(name, device);
       }
-      if (device.fixed instanceof Probe.Found found) {
-        Probe current = reader.readCurrent(found.facts(), device.group, device.driver);
-        if (current instanceof Probe.Ready ready) {
+      if (device.fixed instanceof DeviceReading.Found found) {
+        DeviceReading current = reader.readCurrent(found.facts(), device.group, device.driver);
+        if (current instanceof DeviceReading.Ready ready) {
           candidate(ready.facts(), device, pfs, indices, once).ifPresent(candidates::add);
         } else {
           report(current, once);
@@ -106,10 +109,10 @@ final class VfDiscovery {
     return Optional.of(candidates);
   }
 
-  private static void report(Probe probe, OnceLog once) {
-    if (probe instanceof Probe.Broken broken) {
+  private static void report(DeviceReading reading, OnceLog once) {
+    if (reading instanceof DeviceReading.Broken broken) {
       once.warn(broken.reason() + ": leaving it out");
-    } else if (probe instanceof Probe.Skip skip && !skip.note().isEmpty()) {
+    } else if (reading instanceof DeviceReading.Skip skip && !skip.note().isEmpty()) {
       once.info(skip.note());
     }
   }

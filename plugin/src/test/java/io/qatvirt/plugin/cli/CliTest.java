@@ -129,13 +129,13 @@ class CliTest {
   }
 
   @Test
-  void refusesABadProbeResourceInOneLine() {
-    int code = cli().execute("probe", "--resource=../../etc/x");
+  void refusesABadQueryResourceInOneLine() {
+    int code = cli().execute("query", "--resource=../../etc/x");
 
     assertEquals(2, code);
     assertEquals(
-        "qat-device-plugin probe: Invalid value for option '--resource': '../../etc/x' is not a"
-            + " resource name such as qat.intel.com/generic (see qat-device-plugin probe --help)"
+        "qat-device-plugin query: Invalid value for option '--resource': '../../etc/x' is not a"
+            + " resource name such as qat.intel.com/generic (see qat-device-plugin query --help)"
             + System.lineSeparator(),
         err.toString());
   }

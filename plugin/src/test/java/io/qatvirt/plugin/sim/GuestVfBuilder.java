@@ -11,14 +11,14 @@ import java.util.OptionalInt;
 public final class GuestVfBuilder {
 
   final SimulatedNode node;
-  final DeviceIds ids;
+  final SriovDeviceType ids;
   final PciAddress address;
   int numaNode = -1;
   VfStart start;
   boolean noIommu;
   OptionalInt group = OptionalInt.empty();
 
-  GuestVfBuilder(SimulatedNode node, DeviceIds ids, String address) {
+  GuestVfBuilder(SimulatedNode node, SriovDeviceType ids, String address) {
     this.node = node;
     this.ids = ids;
     this.address = SimulatedNode.parse(address);

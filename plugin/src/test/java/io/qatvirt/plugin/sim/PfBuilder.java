@@ -15,7 +15,7 @@ import java.util.OptionalInt;
 public final class PfBuilder {
 
   final SimulatedNode node;
-  final DeviceIds ids;
+  final SriovDeviceType ids;
   final PciAddress address;
   int vfCount = 4;
   int totalVfs = -1;
@@ -27,14 +27,14 @@ public final class PfBuilder {
   boolean noIommu;
   OptionalInt firstGroup = OptionalInt.empty();
 
-  PfBuilder(SimulatedNode node, DeviceIds ids, String address) {
+  PfBuilder(SimulatedNode node, SriovDeviceType ids, String address) {
     this.node = node;
     this.ids = ids;
     this.address = SimulatedNode.parse(address);
     this.start = defaultStart(ids);
   }
 
-  static VfStart defaultStart(DeviceIds ids) {
+  static VfStart defaultStart(SriovDeviceType ids) {
     return ids.serviceAware() || ids.vfKernelDriver().isEmpty()
         ? VfStart.UNBOUND
         : VfStart.KERNEL_DRIVER;

@@ -15,7 +15,7 @@ import java.util.Optional;
  */
 record SimDevice(
     PciAddress address,
-    DeviceIds ids,
+    SriovDeviceType ids,
     Kind kind,
     Path dir,
     VfioGroup group,

@@ -52,7 +52,7 @@ final class SimLayout {
   void addDevice(SimDevice device) throws IOException {
     Path dir = device.dir();
     Files.createDirectories(dir);
-    DeviceIds ids = device.ids();
+    SriovDeviceType ids = device.ids();
     SimTree.write(dir.resolve("vendor"), String.format("0x%04x%n", ids.vendor()));
     SimTree.write(dir.resolve("device"), String.format("0x%04x%n", device.deviceId()));
     SimTree.write(dir.resolve("class"), String.format("0x%06x%n", ids.classCode()));
@@ -155,12 +155,12 @@ final class SimLayout {
     return vfio.resolve(group.nodeName());
   }
 
-  Path heartbeat(DeviceIds ids, PciAddress pf) {
+  Path heartbeat(SriovDeviceType ids, PciAddress pf) {
     return debugfs.resolve("qat_" + ids.pfDriver() + "_" + pf).resolve("heartbeat/status");
   }
 
   private static String uevent(SimDevice device, Optional<String> driver) {
-    DeviceIds ids = device.ids();
+    SriovDeviceType ids = device.ids();
     int cls = ids.classCode();
     StringBuilder out = new StringBuilder();
     driver.ifPresent(d -> out.append("DRIVER=").append(d).append('\n'));

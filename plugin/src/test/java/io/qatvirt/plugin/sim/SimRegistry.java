@@ -17,13 +17,13 @@ import java.util.TreeMap;
  */
 final class SimRegistry {
 
-  private static final DeviceIds ROOT_PORT =
-      new DeviceIds(
+  private static final SriovDeviceType ROOT_PORT =
+      new SriovDeviceType(
           0x8086, 0x347a, 0x347a, "pcieport", Optional.empty(), Optional.empty(), 1, 0x060400);
 
   private final SimLayout layout;
   private final Map<PciAddress, SimDevice> devices = new TreeMap<>();
-  private final Map<PciAddress, SimPf> pfs = new HashMap<>();
+  private final Map<PciAddress, SriovState> pfs = new HashMap<>();
   private final Map<String, Path> bridges = new HashMap<>();
   private final Map<Integer, Integer> nextSlot = new HashMap<>();
   private int nextGroup;
@@ -57,11 +57,11 @@ final class SimRegistry {
     return List.copyOf(devices.keySet());
   }
 
-  Optional<SimPf> pf(PciAddress address) {
+  Optional<SriovState> pf(PciAddress address) {
     return Optional.ofNullable(pfs.get(address));
   }
 
-  void putPf(SimPf pf) {
+  void putPf(SriovState pf) {
     pfs.put(pf.device.address(), pf);
   }
 

@@ -72,18 +72,18 @@ public final class SimulatedNode {
   }
 
   public PfBuilder pf(QatFamily family, String address) {
-    return new PfBuilder(this, DeviceIds.of(family), address);
+    return new PfBuilder(this, SriovDeviceType.of(family), address);
   }
 
-  public PfBuilder pf(DeviceIds ids, String address) {
+  public PfBuilder pf(SriovDeviceType ids, String address) {
     return new PfBuilder(this, ids, address);
   }
 
   public GuestVfBuilder guestVf(QatFamily family, String address) {
-    return new GuestVfBuilder(this, DeviceIds.of(family), address);
+    return new GuestVfBuilder(this, SriovDeviceType.of(family), address);
   }
 
-  public GuestVfBuilder guestVf(DeviceIds ids, String address) {
+  public GuestVfBuilder guestVf(SriovDeviceType ids, String address) {
     return new GuestVfBuilder(this, ids, address);
   }
 
@@ -119,7 +119,7 @@ public final class SimulatedNode {
     layout.addPfAttributes(pf, spec);
     layout.loadDriver(spec.ids.pfDriver());
     layout.bind(pf, spec.ids.pfDriver());
-    SimPf state = new SimPf(pf, vfs, vfGroups, spec.noIommu);
+    SriovState state = new SriovState(pf, vfs, vfGroups, spec.noIommu);
     registry.putPf(state);
     enableVfs(state, spec.vfCount, spec::startOf);
     return new SimulatedPf(address, vfs.subList(0, spec.vfCount));
@@ -147,7 +147,7 @@ public final class SimulatedNode {
     VfStart of(int index);
   }
 
-  private void enableVfs(SimPf pf, int count, Starts starts) throws IOException {
+  private void enableVfs(SriovState pf, int count, Starts starts) throws IOException {
     for (int i = 0; i < count; i++) {
       PciAddress address = pf.vfs.get(i);
       SimDevice vf =
@@ -243,7 +243,7 @@ public final class SimulatedNode {
    * sriov_totalvfs}, {@code EBUSY} from one non-zero count to another.
    */
   public synchronized void setNumVfs(PciAddress pfAddress, int count) throws IOException {
-    SimPf pf = registry.pf(pfAddress).orElseThrow(Errno.EINVAL::exception);
+    SriovState pf = registry.pf(pfAddress).orElseThrow(Errno.EINVAL::exception);
     if (count < 0) {
       throw Errno.EINVAL.exception();
     }
@@ -282,7 +282,7 @@ public final class SimulatedNode {
     if (layout.driver(device).isPresent()) {
       drivers.unbind(device);
     }
-    Optional<SimPf> pf = device.physfn().flatMap(registry::pf);
+    Optional<SriovState> pf = device.physfn().flatMap(registry::pf);
     if (pf.isPresent()) {
       Files.deleteIfExists(pf.get().device.dir().resolve("virtfn" + device.vfIndex()));
     }

@@ -12,7 +12,7 @@ import io.qatvirt.plugin.device.PciId;
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.device.Vf;
 import io.qatvirt.plugin.device.VfioGroup;
-import io.qatvirt.plugin.sim.DeviceIds;
+import io.qatvirt.plugin.sim.SriovDeviceType;
 import io.qatvirt.plugin.sim.VfStart;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -238,7 +238,7 @@ class SysfsScannerTest {
 
   @Test
   void advertisesExtraIdVfsAsGenericAndNeverTheirPf() throws Exception {
-    fx.node.pf(DeviceIds.QEMU_NVME, "0000:01:00.0").vfs(2).firstGroup(7).create();
+    fx.node.pf(SriovDeviceType.QEMU_NVME, "0000:01:00.0").vfs(2).firstGroup(7).create();
     ScanConfig config = fx.node.scanConfig().withExtraVfIds(List.of(new PciId(0x1b36, 0x0010)));
 
     DeviceSnapshot snapshot = fx.scanner(config).scan();
@@ -276,14 +276,18 @@ class SysfsScannerTest {
 
   @Test
   void ignoresExtraIdDevicesUnlessAsked() throws Exception {
-    fx.node.guestVf(DeviceIds.QEMU_NVME, "0000:01:00.0").start(VfStart.VFIO_PCI).create();
+    fx.node.guestVf(SriovDeviceType.QEMU_NVME, "0000:01:00.0").start(VfStart.VFIO_PCI).create();
 
     assertEquals(DeviceSnapshot.EMPTY.byResource(), fx.scanner().scan().byResource());
   }
 
   @Test
   void advertisesAGuestExtraIdVf() throws Exception {
-    fx.node.guestVf(DeviceIds.QEMU_NVME, "0000:01:00.0").group(3).start(VfStart.VFIO_PCI).create();
+    fx.node
+        .guestVf(SriovDeviceType.QEMU_NVME, "0000:01:00.0")
+        .group(3)
+        .start(VfStart.VFIO_PCI)
+        .create();
     ScanConfig config = fx.node.scanConfig().withExtraVfIds(List.of(new PciId(0x1b36, 0x0010)));
 
     assertEquals(

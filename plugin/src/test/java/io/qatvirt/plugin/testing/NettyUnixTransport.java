@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * gRPC over Unix domain sockets with Netty's epoll transport, for the test side of the wire: a fake
- * kubelet or probe on a different gRPC implementation than the plugin's own ({@link
+ * kubelet or query on a different gRPC implementation than the plugin's own ({@link
  * io.qatvirt.plugin.kubelet.UnixSocketTransport}, OkHttp), as the real kubelet (grpc-go) is.
  */
 public final class NettyUnixTransport implements GrpcTransport, AutoCloseable {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The probe against a real service on a real Unix socket. */
-class ProbeTest {
+/** The query command against a real service on a real Unix socket. */
+class QueryCommandTest {
   @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
@@ -70,12 +70,12 @@ class ProbeTest {
     transport.close();
   }
 
-  private int probe(String... args) {
+  private int query(String... args) {
     CommandLine cmd = Cli.commandLine();
     cmd.setOut(new PrintWriter(out));
     cmd.setErr(new PrintWriter(err));
     String[] all = new String[args.length + 1];
-    all[0] = "probe";
+    all[0] = "query";
     System.arraycopy(args, 0, all, 1, args.length);
     return cmd.execute(all);
   }
@@ -83,7 +83,7 @@ class ProbeTest {
   @Test
   void printsOptionsDevicesAndAnAllocation() {
     int code =
-        probe("--kubelet-dir=" + dir, "--resource=qat.intel.com/cy", "--allocate=0000:6b:00.1");
+        query("--kubelet-dir=" + dir, "--resource=qat.intel.com/cy", "--allocate=0000:6b:00.1");
 
     assertEquals(0, code, err.toString());
     assertEquals(
@@ -117,7 +117,7 @@ class ProbeTest {
     publisher.start();
     long before = System.currentTimeMillis();
 
-    int code = probe("--socket=" + socket, "--watch=3s");
+    int code = query("--socket=" + socket, "--watch=3s");
 
     publisher.join();
     assertEquals(0, code, err.toString());
@@ -135,11 +135,11 @@ class ProbeTest {
 
   @Test
   void failsWithExitCodeOneWhenAllocateIsRefused() {
-    int code = probe("--socket=" + socket, "--allocate=../../etc");
+    int code = query("--socket=" + socket, "--allocate=../../etc");
 
     assertEquals(1, code);
     assertEquals(
-        "qat-device-plugin probe: tried to call the plugin at "
+        "qat-device-plugin query: tried to call the plugin at "
             + socket
             + ", but INVALID_ARGUMENT: tried to allocate device \"../../etc\", but it is not a PCI"
             + " address (expected dddd:bb:dd.f, e.g. 0000:3d:01.1)"
@@ -152,13 +152,13 @@ class ProbeTest {
     Path stale = dir.resolve("qat.intel.com-dc.sock");
     Files.writeString(stale, "");
 
-    int code = probe("--socket=" + stale, "--timeout=2s");
+    int code = query("--socket=" + stale, "--timeout=2s");
 
     assertEquals(1, code);
     assertTrue(
         err.toString()
             .startsWith(
-                "qat-device-plugin probe: tried to call the plugin at "
+                "qat-device-plugin query: tried to call the plugin at "
                     + stale
                     + ", but UNAVAILABLE"),
         err.toString());

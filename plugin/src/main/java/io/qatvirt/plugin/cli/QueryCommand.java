@@ -12,9 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code qat-device-plugin probe}: plays kubelet against a running plugin's socket. */
+/** {@code qat-device-plugin query}: plays kubelet against a running plugin's socket. */
 @Command(
-    name = "probe",
+    name = "query",
     mixinStandardHelpOptions = true,
     usageHelpWidth = 100,
     sortOptions = false,
@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 ok, 1 the socket can't be reached or a call failed (the message says which),"
           + " 2 bad flags."
     })
-public final class ProbeCommand implements Callable<Integer> {
+public final class QueryCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
@@ -52,7 +52,7 @@ public final class ProbeCommand implements Callable<Integer> {
       paramLabel = "<name>",
       converter = Converters.ResourceNameConverter.class,
       description =
-          "The resource whose socket (<kubelet-dir>/<name with / as ->.sock) to probe"
+          "The resource whose socket (<kubelet-dir>/<name with / as ->.sock) to query"
               + " (default: ${DEFAULT-VALUE}).")
   private String resource;
 
@@ -83,7 +83,7 @@ public final class ProbeCommand implements Callable<Integer> {
     Path target =
         socket != null ? socket : kubeletDir.resolve(resource.replace('/', '-') + ".sock");
     try (UnixSocketTransport transport = new UnixSocketTransport()) {
-      return new KubeletProbe(
+      return new PluginQuery(
               transport, target, timeout, spec.commandLine().getOut(), spec.commandLine().getErr())
           .run(Optional.ofNullable(allocate), Optional.ofNullable(watch));
     }

@@ -18,7 +18,7 @@ import java.util.Optional;
  * @param vfOffset routing-ID distance of VF 0 from the PF ({@code sriov_offset}); stride is 1
  * @param classCode the {@code class} file's value, e.g. {@code 0x0b4000} (co-processor)
  */
-public record DeviceIds(
+public record SriovDeviceType(
     int vendor,
     int pfDevice,
     int vfDevice,
@@ -29,11 +29,11 @@ public record DeviceIds(
     int classCode) {
 
   /** QEMU's emulated NVMe controller with SR-IOV ({@code 1b36:0010}, VFs the same). */
-  public static final DeviceIds QEMU_NVME =
-      new DeviceIds(
+  public static final SriovDeviceType QEMU_NVME =
+      new SriovDeviceType(
           0x1b36, 0x0010, 0x0010, "nvme", Optional.of("nvme"), Optional.empty(), 1, 0x010802);
 
-  public DeviceIds {
+  public SriovDeviceType {
     Objects.requireNonNull(pfDriver, "pfDriver");
     Objects.requireNonNull(vfKernelDriver, "vfKernelDriver");
     Objects.requireNonNull(qatFamily, "qatFamily");
@@ -47,8 +47,8 @@ public record DeviceIds(
    * A QAT family as the real devices look: class 0x0b4000, VF kernel driver named after the VF
    * selector, VF 0 right after the PF on Gen4+ (offset 1) and at device 1 before (offset 8).
    */
-  public static DeviceIds of(QatFamily family) {
-    return new DeviceIds(
+  public static SriovDeviceType of(QatFamily family) {
+    return new SriovDeviceType(
         QatFamily.VENDOR_INTEL,
         family.pfDeviceId(),
         family.vfDeviceIds().get(0),
@@ -62,8 +62,8 @@ public record DeviceIds(
   /**
    * A guest-only device of these IDs (no PF), e.g. {@code 1b36:0010} via {@code --extra-vf-ids}.
    */
-  public static DeviceIds ofVf(PciId id, String kernelDriver) {
-    return new DeviceIds(
+  public static SriovDeviceType ofVf(PciId id, String kernelDriver) {
+    return new SriovDeviceType(
         id.vendor(),
         id.device(),
         id.device(),

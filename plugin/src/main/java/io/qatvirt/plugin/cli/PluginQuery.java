@@ -26,9 +26,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The probe's conversation with a plugin; prints the stable line format of {@link ProbeCommand}.
+ * The query command's conversation with a plugin; prints the stable line format of {@link
+ * QueryCommand}.
  */
-final class KubeletProbe {
+final class PluginQuery {
   private final GrpcTransport transport;
   private final Path socket;
   private final Duration timeout;
@@ -38,7 +39,7 @@ final class KubeletProbe {
   /** One message of the ListAndWatch stream, or how it ended. */
   private record Event(Optional<ListAndWatchResponse> response, Optional<Status> end) {}
 
-  KubeletProbe(
+  PluginQuery(
       GrpcTransport transport, Path socket, Duration timeout, PrintWriter out, PrintWriter err) {
     this.transport = transport;
     this.socket = socket;
@@ -112,7 +113,7 @@ final class KubeletProbe {
             "tried to watch "
                 + socket
                 + ", but the stream ended: "
-                + event.end().map(KubeletProbe::describe).orElse("?"));
+                + event.end().map(PluginQuery::describe).orElse("?"));
       }
       ListAndWatchResponse update = event.response().get();
       long healthy =
@@ -148,7 +149,7 @@ final class KubeletProbe {
 
   private int fail(String message) {
     out.flush();
-    err.println("qat-device-plugin probe: " + message);
+    err.println("qat-device-plugin query: " + message);
     err.flush();
     return 1;
   }

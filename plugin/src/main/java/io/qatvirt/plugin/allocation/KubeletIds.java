@@ -9,8 +9,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Turns the device IDs kubelet sends into addresses and advertised VFs, refusing bad ones. */
-final class DeviceIds {
-  private DeviceIds() {}
+final class KubeletIds {
+  private KubeletIds() {}
 
   /** Parses one ID; anything but a full PCI address is refused before it can reach a path. */
   static PciAddress parse(String id, String action) {
