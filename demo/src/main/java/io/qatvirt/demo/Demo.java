@@ -1,7 +1,6 @@
 package io.qatvirt.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.qatvirt.demo.kubelet.KubeletStandIn;
 import io.qatvirt.demo.kubelet.PodDevices;
 import io.qatvirt.demo.launcher.LauncherDevices;
 import io.qatvirt.demo.node.DemoNode;
@@ -14,6 +13,7 @@ import io.qatvirt.plugin.cli.PluginCommand;
 import io.qatvirt.plugin.device.PciAddress;
 import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import io.qatvirt.plugin.sim.SimulatedKernel;
+import io.qatvirt.plugin.testing.FakeKubelet;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,13 +74,13 @@ public final class Demo {
     PluginSettings settings = parseFlags(flags);
     SimulatedKernel kernel = node.simulated().kernel();
     try (UnixSocketTransport kubeletTransport = new UnixSocketTransport();
-        KubeletStandIn kubelet =
-            new KubeletStandIn(kubeletDir, kubeletTransport, LOG::info).start();
-        RunningPlugin plugin = RunningPlugin.start(settings, kernel)) {
-      var views = kubelet.awaitResources(Set.of(CY, DC), Duration.ofSeconds(30));
+        FakeKubelet kubelet = new FakeKubelet(kubeletDir, kubeletTransport);
+        RunningPlugin plugin = startPlugin(kubelet, settings, kernel)) {
+      var registered = kubelet.awaitResources(Set.of(CY, DC), Duration.ofSeconds(30));
       for (String resource : List.of(CY, DC)) {
         out.printf(
-            "  kubelet: plugin registered %s at %s%n", resource, views.get(resource).endpoint());
+            "  kubelet: plugin registered %s at %s%n",
+            resource, registered.get(resource).getEndpoint());
       }
       out.printf(
           "  VFs on vfio-pci now: %d of %d (the plugin bound the other %d: %d sysfs writes,"
@@ -126,7 +126,7 @@ public final class Demo {
       out.println("  virt-controller asks for 1 per hostDevices entry: " + result.requested());
       PodDevices pod = new PodDevices();
       for (String resource : List.of(CY, DC)) {
-        KubeletStandIn.Allocation allocation = kubelet.allocate(resource, 1);
+        FakeKubelet.Allocation allocation = kubelet.allocate(resource, 1);
         out.printf("  Allocate(%s, %s)%n", resource, allocation.deviceIds());
         pod.add(allocation.response());
       }
@@ -159,6 +159,14 @@ public final class Demo {
   private void heading(String title) {
     out.println();
     out.println(title);
+  }
+
+  /** Starts kubelet (its events in the log) and then the plugin, which registers with it. */
+  private static RunningPlugin startPlugin(
+      FakeKubelet kubelet, PluginSettings settings, SimulatedKernel kernel) throws Exception {
+    kubelet.events = LOG::info;
+    kubelet.start();
+    return RunningPlugin.start(settings, kernel);
   }
 
   private static PluginSettings parseFlags(List<String> flags) {

@@ -1,10 +1,10 @@
 package io.qatvirt.demo.bench;
 
-import io.qatvirt.demo.kubelet.KubeletStandIn;
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import io.qatvirt.plugin.sim.SimulatedNode;
 import io.qatvirt.plugin.sim.VfStart;
+import io.qatvirt.plugin.testing.FakeKubelet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ public final class PluginFootprint {
             "--metrics-port=0"));
     System.out.println("plugin: " + String.join(" ", command));
     try (UnixSocketTransport transport = new UnixSocketTransport();
-        KubeletStandIn kubelet = new KubeletStandIn(kubeletDir, transport, e -> {}).start()) {
+        FakeKubelet kubelet = new FakeKubelet(kubeletDir, transport).start()) {
       Process plugin = new ProcessBuilder(command).inheritIO().start();
       try {
         kubelet.awaitResources(

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.qatvirt.demo.kubelet.KubeletStandIn;
 import io.qatvirt.demo.node.DemoNode;
 import io.qatvirt.plugin.RunningPlugin;
 import io.qatvirt.plugin.cli.Cli;
 import io.qatvirt.plugin.cli.PluginCommand;
 import io.qatvirt.plugin.kubelet.UnixSocketTransport;
+import io.qatvirt.plugin.testing.FakeKubelet;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -60,7 +60,7 @@ class PluginLivenessProbeIT {
         "--debugfs-root=" + node.simulated().debugfsRoot(),
         "--kubelet-dir=" + kubeletDir);
     try (UnixSocketTransport transport = new UnixSocketTransport();
-        KubeletStandIn kubelet = new KubeletStandIn(kubeletDir, transport, e -> {}).start();
+        FakeKubelet kubelet = new FakeKubelet(kubeletDir, transport).start();
         RunningPlugin plugin =
             RunningPlugin.start(
                 ((PluginCommand) commandLine.getCommand()).settings(), node.simulated().kernel())) {
