@@ -35,9 +35,8 @@ public final class KubeVirtSchema {
     Path swagger = Path.of(shared, "reference", "kubevirt", "swagger.json");
     assumeTrue(
         !shared.isEmpty() && Files.isRegularFile(swagger),
-        "KubeVirt's swagger.json is not at "
-            + swagger
-            + " (set -Dqatvirt.shared.dir): schema checks skipped");
+        "needs ../shared: reference/kubevirt/swagger.json not found under "
+            + (shared.isEmpty() ? "(qatvirt.shared.dir is not set)" : shared));
     JsonNode doc = new ObjectMapper().readTree(swagger.toFile());
     ObjectNode definitions = ((ObjectNode) doc.path("definitions")).deepCopy();
     definitions.forEach(KubeVirtSchema::closeObject);
