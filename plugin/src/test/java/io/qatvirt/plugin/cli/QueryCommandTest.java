@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.cli;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -105,14 +107,8 @@ class QueryCommandTest {
     Thread publisher =
         new Thread(
             () -> {
-              try {
-                while (service.openStreams() == 0) {
-                  Thread.sleep(5);
-                }
-                service.publish(List.of(vf("0000:6b:00.1", 41, 1, Health.UNHEALTHY)));
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
+              await().atMost(Duration.ofSeconds(3)).until(() -> service.openStreams() > 0);
+              service.publish(List.of(vf("0000:6b:00.1", 41, 1, Health.UNHEALTHY)));
             });
     publisher.start();
     long before = System.currentTimeMillis();

@@ -1,7 +1,7 @@
 package io.qatvirt.plugin.it;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -245,11 +245,7 @@ class PluginIT {
     node.setNumVfs(pci("0000:70:00.0"), 0);
     plugin.manager().requestRescan();
 
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (Files.exists(kubeletDir.resolve("qat.intel.com-dc.sock")) && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
-    assertFalse(Files.exists(kubeletDir.resolve("qat.intel.com-dc.sock")));
+    await().atMost(WAIT).until(() -> !Files.exists(kubeletDir.resolve("qat.intel.com-dc.sock")));
     assertEquals(Set.of(CY), plugin.manager().servedResources());
   }
 }

@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.kubelet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +44,7 @@ class DeviceManagerTest {
   private UnixSocketTransport transport;
   private FakeKubelet kubelet;
   private DeviceManager manager;
+  private final AtomicInteger failedRegistrations = new AtomicInteger();
   private final AtomicReference<Map<String, List<String>>> layout =
       new AtomicReference<>(Map.of(GENERIC, List.of("0000:3d:01.0", "0000:3d:01.1")));
 
@@ -92,7 +95,14 @@ class DeviceManagerTest {
             Duration.ofHours(1),
             transport,
             new PreferredAllocator(AllocationPolicy.BALANCED),
-            KubeletEvents.NONE);
+            new KubeletEvents() {
+              @Override
+              public void registration(String resourceName, boolean accepted) {
+                if (!accepted) {
+                  failedRegistrations.incrementAndGet();
+                }
+              }
+            });
     manager.start();
   }
 
@@ -196,7 +206,7 @@ class DeviceManagerTest {
   @Test
   void retriesRegistrationUntilKubeletIsThere() throws Exception {
     startManager();
-    Thread.sleep(300);
+    await().atMost(WAIT).until(() -> failedRegistrations.get() > 0); // no kubelet yet
 
     kubelet.start();
 

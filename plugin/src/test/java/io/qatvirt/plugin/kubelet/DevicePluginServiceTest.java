@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.kubelet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,7 @@ import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.PciAddress;
 import io.qatvirt.plugin.device.Vf;
 import io.qatvirt.plugin.device.VfioGroup;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -137,11 +139,7 @@ class DevicePluginServiceTest {
 
     context.cancel(null);
 
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (service.openStreams() > 0 && System.nanoTime() < end) {
-      Thread.sleep(5);
-    }
-    assertEquals(0, service.openStreams());
+    await().atMost(Duration.ofSeconds(30)).until(() -> service.openStreams() == 0);
     service.publish(VFS);
   }
 

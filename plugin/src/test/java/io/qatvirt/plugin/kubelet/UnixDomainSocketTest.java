@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.kubelet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,8 +16,11 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,9 +100,7 @@ class UnixDomainSocketTest {
     CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(this::acceptOne);
     try (Socket client = UnixDomainSocket.connect(path);
         Socket peer = accepted.get(5, TimeUnit.SECONDS)) {
-      CompletableFuture<byte[]> reply =
-          CompletableFuture.supplyAsync(() -> readN(inputOf(client), 4));
-      Thread.sleep(100); // let the reader block in read()
+      CompletableFuture<byte[]> reply = blockedIn(() -> readN(inputOf(client), 4));
       assertFalse(reply.isDone());
 
       CompletableFuture<Void> write =
@@ -125,7 +127,7 @@ class UnixDomainSocketTest {
         Socket peer = accepted.get(5, TimeUnit.SECONDS)) {
       InputStream in = client.getInputStream();
       CompletableFuture<Integer> read =
-          CompletableFuture.supplyAsync(
+          blockedIn(
               () -> {
                 try {
                   return in.read();
@@ -133,7 +135,6 @@ class UnixDomainSocketTest {
                   return -2;
                 }
               });
-      Thread.sleep(100);
       client.close();
       assertEquals(-2, read.get(5, TimeUnit.SECONDS));
       assertTrue(client.isClosed());
@@ -145,7 +146,7 @@ class UnixDomainSocketTest {
   @Test
   void closingTheServerSocketEndsABlockedAccept() throws Exception {
     CompletableFuture<Boolean> accept =
-        CompletableFuture.supplyAsync(
+        blockedIn(
             () -> {
               try {
                 server.accept().close();
@@ -154,7 +155,6 @@ class UnixDomainSocketTest {
                 return true;
               }
             });
-    Thread.sleep(100);
     server.close();
     assertTrue(accept.get(5, TimeUnit.SECONDS));
     assertTrue(server.isClosed());
@@ -201,5 +201,34 @@ class UnixDomainSocketTest {
     } catch (IOException e) {
       throw new RuntimeException(e);
     }
+  }
+
+  /**
+   * Runs {@code call} on a thread of its own and returns once that thread sits in a blocking call
+   * of a JDK channel (a native method of {@code sun.nio.ch}), or has finished.
+   */
+  private static <T> CompletableFuture<T> blockedIn(Supplier<T> call) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(call.get());
+              } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "blocking-call");
+    thread.setDaemon(true);
+    thread.start();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                result.isDone()
+                    || Arrays.stream(thread.getStackTrace())
+                        .anyMatch(
+                            f -> f.isNativeMethod() && f.getClassName().startsWith("sun.nio.ch.")));
+    return result;
   }
 }

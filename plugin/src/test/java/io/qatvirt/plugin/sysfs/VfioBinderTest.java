@@ -1,9 +1,12 @@
 package io.qatvirt.plugin.sysfs;
 
 import static io.qatvirt.plugin.sysfs.Fixture.pci;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.device.VfioGroup;
@@ -17,6 +20,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,37 +72,44 @@ class VfioBinderTest {
     assertEquals(true, Files.exists(node.devRoot().resolve("vfio/2")));
   }
 
+  /**
+   * Udev creates the node only once the binder is seen waiting for it (its thread asleep between
+   * looks, after the bind was written), so the test depends on no race with the clock: a binder
+   * that stopped waiting has answered by then and fails it.
+   */
   @Test
   void waitsForANodeThatUdevCreatesLate() throws Exception {
-    List<Thread> threads = new ArrayList<>();
     SysfsWriter kernel = node.kernel();
-    SysfsWriter slowUdev =
+    Path nodeFile = node.vfioNode(pci("0000:3d:00.1"));
+    CountDownLatch bindWritten = new CountDownLatch(1);
+    SysfsWriter lateUdev =
         (file, value) -> {
           kernel.write(file, value);
           if (file.getFileName().toString().equals("drivers_probe")) {
-            Path nodeFile = node.vfioNode(pci("0000:3d:00.1"));
-            Files.delete(nodeFile);
-            Thread t =
-                new Thread(
-                    () -> {
-                      try {
-                        Thread.sleep(30);
-                        Files.createFile(nodeFile);
-                      } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                      }
-                    });
-            t.start();
-            threads.add(t);
+            Files.delete(nodeFile); // udev hasn't made it yet
+            bindWritten.countDown();
           }
         };
+    VfioBinder binder =
+        new VfioBinder(
+            node.sysfsRoot(),
+            node.devRoot(),
+            lateUdev,
+            Duration.ofMinutes(1),
+            Duration.ofMillis(5));
+    CompletableFuture<BindResult> result = new CompletableFuture<>();
+    Thread binding =
+        new Thread(() -> result.complete(binder.bind(pci("0000:3d:00.1"), group)), "binding");
+    binding.start();
 
-    BindResult result = binder(slowUdev).bind(pci("0000:3d:00.1"), group);
-    for (Thread t : threads) {
-      t.join();
-    }
+    assertTrue(bindWritten.await(1, TimeUnit.MINUTES), "the binder wrote drivers_probe");
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> result.isDone() || binding.getState() == Thread.State.TIMED_WAITING);
+    assertFalse(result.isDone(), () -> "the binder did not wait for the node: " + result.join());
+    Files.createFile(nodeFile);
 
-    assertInstanceOf(BindResult.Bound.class, result);
+    assertInstanceOf(BindResult.Bound.class, result.get(1, TimeUnit.MINUTES));
   }
 
   @Test
