@@ -4,6 +4,7 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
+import io.qatvirt.common.DaemonThreads;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.Files;
@@ -49,8 +50,7 @@ final class DirectoryWatcher implements AutoCloseable {
     this.listener = listener;
     watch(kubeletDir);
     watchVfio();
-    this.thread = new Thread(this::run, "fs-watch");
-    thread.setDaemon(true);
+    this.thread = DaemonThreads.named("fs-watch").newThread(this::run);
     thread.start();
   }
 
