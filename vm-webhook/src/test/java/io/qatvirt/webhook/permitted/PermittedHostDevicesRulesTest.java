@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.qatvirt.kubevirt.KubeVirtJson;
 import io.qatvirt.kubevirt.model.V1KubeVirt;
+import io.qatvirt.kubevirt.model.V1KubeVirtStatus;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -122,5 +123,60 @@ class PermittedHostDevicesRulesTest {
             "{\"developerConfiguration\": {\"featureGates\": [\"HostDevices\"],"
                 + " \"disabledFeatureGates\": [\"HostDevices\"]}}",
             "qat.intel.com/cy"));
+  }
+
+  private static V1KubeVirt observed(String configuration, String version) throws Exception {
+    V1KubeVirt kubevirt = kubevirt(configuration);
+    kubevirt.setStatus(new V1KubeVirtStatus().observedKubeVirtVersion(version));
+    return kubevirt;
+  }
+
+  /** Beta (on by default) from v1.10, GA from v1.12: not yet true of any release. */
+  private static final HostDevicesGate GRADUATED =
+      new HostDevicesGate(
+          Optional.of(new KubeVirtVersion(1, 10)), Optional.of(new KubeVirtVersion(1, 12)));
+
+  @Test
+  void permitsWithoutTheGateListedInAReleaseThatHasItOnByDefault() throws Exception {
+    assertEquals(
+        PERMIT,
+        PermittedHostDevicesRules.decide(
+            GRADUATED,
+            "VirtualMachine vnf/gw",
+            "kubevirt/kubevirt",
+            observed("{}", "v1.10.1"),
+            List.of("qat.intel.com/generic")));
+  }
+
+  @Test
+  void deniesWhenDisabledInAReleaseThatHasItOnByDefault() throws Exception {
+    assertEquals(
+        new PermitDecision.Deny(
+            "tried to give VirtualMachine vnf/gw qat.intel.com/generic, but the KubeVirt CR"
+                + " kubevirt/kubevirt disables the HostDevices feature gate, which KubeVirt v1.11"
+                + " turns on by default: remove HostDevices from"
+                + " spec.configuration.developerConfiguration.disabledFeatureGates"),
+        PermittedHostDevicesRules.decide(
+            GRADUATED,
+            "VirtualMachine vnf/gw",
+            "kubevirt/kubevirt",
+            observed(
+                "{\"developerConfiguration\": {\"disabledFeatureGates\": [\"HostDevices\"]}}",
+                "v1.11.0"),
+            List.of("qat.intel.com/generic")));
+  }
+
+  @Test
+  void stillNeedsTheGateListedInTheReleasesKnownToday() throws Exception {
+    assertEquals(
+        new PermitDecision.Deny(
+            "tried to give VirtualMachine vnf/gw qat.intel.com/generic, but the KubeVirt CR"
+                + " kubevirt/kubevirt does not enable the HostDevices feature gate: add"
+                + " HostDevices to spec.configuration.developerConfiguration.featureGates"),
+        PermittedHostDevicesRules.decide(
+            "VirtualMachine vnf/gw",
+            "kubevirt/kubevirt",
+            observed("{}", "v1.9.2"),
+            List.of("qat.intel.com/generic")));
   }
 }
