@@ -6,6 +6,7 @@ import io.qatvirt.webhook.mutation.MutationOutcome;
 import io.qatvirt.webhook.mutation.Mutator;
 import io.qatvirt.webhook.permitted.PermitDecision;
 import io.qatvirt.webhook.permitted.PermittedDevices;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -13,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns one AdmissionReview request into a response: the mutator decides the patch, the permitted
- * devices check decides whether KubeVirt would run the result. Objects that are neither a
- * VirtualMachineInstance nor a VirtualMachine are admitted untouched without asking either.
+ * devices check decides whether KubeVirt would run the result, and the mutator's {@link
+ * io.qatvirt.webhook.mutation.EvictionCheck} with the cluster's default strategy whether to warn
+ * that the VM blocks node drains. Objects that are neither a VirtualMachineInstance nor a
+ * VirtualMachine are admitted untouched without asking either.
  *
  * <p>A mutator that throws has a bug: the request is refused with code 500 and the stack trace is
  * logged once, here. Logs one line per decision with the object's namespace/name: denials at INFO
@@ -87,7 +90,7 @@ public final class AdmissionController {
           Result.DENIED_REQUEST);
     }
     MutationOutcome.Allowed allowed = (MutationOutcome.Allowed) outcome;
-    Optional<String> warning = Optional.empty();
+    List<String> warnings = new ArrayList<>(2);
     if (!allowed.requested().isEmpty()) {
       PermitDecision permit =
           permitted.check(request.kind() + " " + request.objectRef(), allowed.requested().keySet());
@@ -103,24 +106,28 @@ public final class AdmissionController {
             AdmissionResponse.deny(request.uid(), FORBIDDEN, deny.message()),
             Result.DENIED_NOT_PERMITTED);
       }
-      warning = ((PermitDecision.Permit) permit).warning();
+      ((PermitDecision.Permit) permit).warning().ifPresent(warnings::add);
     }
+    allowed
+        .eviction()
+        .flatMap(check -> check.warning(permitted.defaultEvictionStrategy()))
+        .ifPresent(warnings::add);
     boolean mutated = !allowed.patch().isEmpty();
     Optional<String> patch =
         mutated ? Optional.of(codec.patchText(allowed.patch())) : Optional.empty();
     AdmissionResponse response =
-        new AdmissionResponse(
-            request.uid(), true, patch, Optional.empty(), warning.map(List::of).orElse(List.of()));
+        new AdmissionResponse(request.uid(), true, patch, Optional.empty(), warnings);
     Result result = mutated ? Result.MUTATED : Result.ALLOWED;
-    if (warning.isPresent()) {
+    if (!warnings.isEmpty()) {
       LOG.warn(
-          "admission {} {} {} {}: {} with a warning: {}",
+          "admission {} {} {} {}: {} with {}: {}",
           request.uid(),
           request.operation(),
           request.kind(),
           request.objectRef(),
           result.label(),
-          warning.get());
+          warnings.size() == 1 ? "a warning" : "warnings",
+          String.join("; ", warnings));
     } else if (LOG.isDebugEnabled()) {
       LOG.debug(
           "admission {} {} {} {}: {}, requested {}",

@@ -2,6 +2,7 @@ package io.qatvirt.webhook.cli;
 
 import io.qatvirt.common.DurationConverter;
 import io.qatvirt.webhook.http.ServerOptions;
+import io.qatvirt.webhook.mutation.EvictionStrategyPolicy;
 import io.qatvirt.webhook.mutation.MutatorConfig;
 import io.qatvirt.webhook.permitted.OnApiUnavailable;
 import java.nio.file.Path;
@@ -102,6 +103,19 @@ public final class WebhookOptions {
   String onApiUnavailable;
 
   @Option(
+      names = "--eviction-strategy",
+      defaultValue = "warn",
+      paramLabel = "<warn|set-none|set-if-possible|off>",
+      description =
+          "A VM with QAT devices cannot live-migrate, so evictionStrategy LiveMigrate (its own or"
+              + " the KubeVirt CR's default) blocks node drains. warn: an admission warning when"
+              + " the effective strategy is LiveMigrate; set-none / set-if-possible: add"
+              + " evictionStrategy None / LiveMigrateIfPossible (shut down on drain) to a QAT VM"
+              + " that sets none, and warn about one that sets LiveMigrate itself (never"
+              + " changed); off: neither (default: ${DEFAULT-VALUE}).")
+  String evictionStrategy;
+
+  @Option(
       names = "--max-concurrency",
       defaultValue = "32",
       paramLabel = "<n>",
@@ -160,7 +174,17 @@ public final class WebhookOptions {
     if (maxVfsPerVm < 1) {
       throw new InvalidOption("--max-vfs-per-vm", maxVfsPerVm + " is not a positive number");
     }
-    return new MutatorConfig(resourcePrefix, new LinkedHashSet<>(allowedResources), maxVfsPerVm);
+    EvictionStrategyPolicy policy =
+        EvictionStrategyPolicy.ofFlag(evictionStrategy)
+            .orElseThrow(
+                () ->
+                    new InvalidOption(
+                        "--eviction-strategy",
+                        "'"
+                            + evictionStrategy
+                            + "' is none of warn, set-none, set-if-possible, off"));
+    return new MutatorConfig(
+        resourcePrefix, new LinkedHashSet<>(allowedResources), maxVfsPerVm, policy);
   }
 
   public OnApiUnavailable onApiUnavailable() throws InvalidOption {

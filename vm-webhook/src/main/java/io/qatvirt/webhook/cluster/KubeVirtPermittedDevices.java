@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.qatvirt.common.DaemonThreads;
 import io.qatvirt.kubevirt.KubeVirtJson;
 import io.qatvirt.kubevirt.model.V1KubeVirt;
+import io.qatvirt.kubevirt.model.V1KubeVirtConfiguration;
+import io.qatvirt.kubevirt.model.V1KubeVirtSpec;
 import io.qatvirt.webhook.permitted.OnApiUnavailable;
 import io.qatvirt.webhook.permitted.PermitDecision;
 import io.qatvirt.webhook.permitted.PermittedDevices;
@@ -16,7 +18,6 @@ import io.qatvirt.webhook.permitted.PermittedHostDevicesRules;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the cluster's {@code kubevirt.io/v1} KubeVirt CRs in a fabric8 informer (list + watch) and
  * checks requests against the first of them (by namespace/name; a cluster has one) with {@link
- * PermittedHostDevicesRules}.
+ * PermittedHostDevicesRules}; the same CR gives the cluster's default {@code evictionStrategy}.
  *
  * <p>The informer's watch reconnects on its own and never says that the API server is gone, so a
  * check lists KubeVirt CRs (limit 1) every {@code apiCheckInterval}: while the last check failed,
@@ -135,20 +136,15 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
       return unavailable(
           subject, resourceNames, "the API server did not answer the last list of KubeVirt CRs");
     }
-    List<GenericKubernetesResource> crs =
-        current.getStore().list().stream()
-            .sorted(
-                Comparator.comparing((GenericKubernetesResource r) -> ns(r))
-                    .thenComparing(r -> r.getMetadata().getName()))
-            .toList();
-    if (crs.isEmpty()) {
+    Optional<GenericKubernetesResource> first = firstCr(current);
+    if (first.isEmpty()) {
       return new PermitDecision.Permit(
           Optional.of(
               "could not check that KubeVirt permits "
                   + String.join(", ", resourceNames.stream().sorted().toList())
                   + ": there is no KubeVirt CR in the cluster"));
     }
-    GenericKubernetesResource cr = crs.get(0);
+    GenericKubernetesResource cr = first.get();
     String ref = ns(cr) + "/" + cr.getMetadata().getName();
     V1KubeVirt kubevirt;
     try {
@@ -160,6 +156,36 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
           "the KubeVirt CR " + ref + " could not be read: " + e.getMessage());
     }
     return PermittedHostDevicesRules.decide(subject, ref, kubevirt, resourceNames);
+  }
+
+  /**
+   * From the CR the informer last saw, also while the API server is unreachable: a default that was
+   * true a minute ago is the best guess, and it only decides a warning.
+   */
+  @Override
+  public Optional<String> defaultEvictionStrategy() {
+    SharedIndexInformer<GenericKubernetesResource> current = informer;
+    if (current == null || !current.hasSynced()) {
+      return Optional.empty();
+    }
+    try {
+      return firstCr(current)
+          .map(this::model)
+          .map(V1KubeVirt::getSpec)
+          .map(V1KubeVirtSpec::getConfiguration)
+          .map(V1KubeVirtConfiguration::getEvictionStrategy);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The first KubeVirt CR by namespace/name (a cluster has one). */
+  private static Optional<GenericKubernetesResource> firstCr(
+      SharedIndexInformer<GenericKubernetesResource> informer) {
+    return informer.getStore().list().stream()
+        .min(
+            Comparator.comparing((GenericKubernetesResource r) -> ns(r))
+                .thenComparing(r -> r.getMetadata().getName()));
   }
 
   /**

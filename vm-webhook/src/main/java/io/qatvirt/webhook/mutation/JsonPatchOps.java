@@ -57,6 +57,17 @@ final class JsonPatchOps {
     return ops;
   }
 
+  /**
+   * Adds {@code member} to the object at {@code path}, which the object or earlier operations of
+   * the same patch must hold.
+   */
+  static ObjectNode addMember(List<String> path, String member, JsonNode value) {
+    StringBuilder pointer = new StringBuilder(64);
+    path.forEach(token -> appendToken(pointer, token));
+    appendToken(pointer, member);
+    return add(pointer.toString(), value);
+  }
+
   /** Appends {@code /member} to a JSON Pointer, escaping {@code ~} and {@code /} (RFC 6901). */
   private static void appendToken(StringBuilder pointer, String member) {
     pointer.append('/');

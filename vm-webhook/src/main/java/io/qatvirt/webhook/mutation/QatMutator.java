@@ -9,6 +9,7 @@ import io.qatvirt.kubevirt.model.V1InstancetypeMatcher;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns QAT annotations ({@code qat.intel.com/generic: "2"}) on a VirtualMachineInstance, or on a
@@ -21,11 +22,17 @@ import java.util.Objects;
  * instancetype defines host devices ({@link InstancetypeLookup.Answer#UNKNOWN}: API server
  * unreachable, instancetype missing) the VM is mutated anyway: KubeVirt itself rejects a VM whose
  * instancetype is missing, and the conflict check is repeated on every UPDATE.
+ *
+ * <p>A VM that gets QAT devices also gets an {@link EvictionCheck}; with {@code
+ * --eviction-strategy=set-none} or {@code set-if-possible}, one that sets no {@code
+ * evictionStrategy} gets it added (never replaced).
  */
 public final class QatMutator implements Mutator {
 
   /** Where KubeVirt applies an instancetype whose {@code kind} is left out. */
   public static final String DEFAULT_INSTANCETYPE_KIND = "VirtualMachineClusterInstancetype";
+
+  private static final String EVICTION_STRATEGY = "evictionStrategy";
 
   private final MutatorConfig config;
   private final InstancetypeLookup instancetypes;
@@ -120,7 +127,30 @@ public final class QatMutator implements Mutator {
     } catch (JsonPatchOps.NotAContainer e) {
       return deny(subject, "the member at " + e.getMessage() + " is not an object or array");
     }
-    return new MutationOutcome.Allowed(patch, counts);
+    return new MutationOutcome.Allowed(patch, counts, eviction(subject, patch));
+  }
+
+  /**
+   * Adds the policy's strategy to a subject that sets none (after the host devices, whose
+   * operations make sure its spec exists), and says what to check once the cluster is known.
+   */
+  private Optional<EvictionCheck> eviction(Subject subject, ArrayNode patch) {
+    EvictionStrategyPolicy policy = config.evictionStrategy();
+    if (policy == EvictionStrategyPolicy.OFF) {
+      return Optional.empty();
+    }
+    Optional<String> own = Optional.ofNullable(subject.spec().getEvictionStrategy());
+    if (own.isEmpty() && policy.sets().isPresent()) {
+      own = policy.sets();
+      patch.add(
+          JsonPatchOps.addMember(
+              subject.specPath(), EVICTION_STRATEGY, JsonNodeFactory.instance.textNode(own.get())));
+    }
+    return Optional.of(
+        new EvictionCheck(
+            subject.kind() + " " + subject.ref(),
+            subject.specField() + "." + EVICTION_STRATEGY,
+            own));
   }
 
   /** Whether the annotations name anything under the prefix (before the object is parsed). */

@@ -1,12 +1,13 @@
 package io.qatvirt.webhook.permitted;
 
 import java.util.Collection;
+import java.util.Optional;
 
 /**
- * The KubeVirt CR's view of host devices: is the {@code HostDevices} feature gate on, and does
- * {@code permittedHostDevices.pciHostDevices} list each resource with {@code
- * externalResourceProvider: true}. Answers from memory and never waits on I/O: the webhook asks it
- * on a connection's I/O thread.
+ * The KubeVirt CR's view of host devices: is the {@code HostDevices} feature gate on, does {@code
+ * permittedHostDevices.pciHostDevices} list each resource with {@code externalResourceProvider:
+ * true}, and what is the cluster's default {@code evictionStrategy}. Answers from memory and never
+ * waits on I/O: the webhook asks it on a connection's I/O thread.
  */
 public interface PermittedDevices extends AutoCloseable {
 
@@ -22,18 +23,33 @@ public interface PermittedDevices extends AutoCloseable {
     return check(resourceNames);
   }
 
+  /**
+   * The cluster's default {@code evictionStrategy} (the KubeVirt CR's {@code
+   * spec.configuration.evictionStrategy}, which a VM's own overrides): empty when the CR doesn't
+   * set one, when there is no CR, or when it hasn't been read (KubeVirt then uses {@code None}).
+   */
+  Optional<String> defaultEvictionStrategy();
+
   /** True once the watch has synced (or when checking is off). */
   boolean ready();
 
   @Override
   void close();
 
-  /** For {@code --check-permitted=false}: permits everything, always ready. */
+  /**
+   * For {@code --check-permitted=false}: permits everything, always ready, knows no cluster
+   * default.
+   */
   static PermittedDevices disabled() {
     return new PermittedDevices() {
       @Override
       public PermitDecision check(Collection<String> resourceNames) {
-        return new PermitDecision.Permit(java.util.Optional.empty());
+        return new PermitDecision.Permit(Optional.empty());
+      }
+
+      @Override
+      public Optional<String> defaultEvictionStrategy() {
+        return Optional.empty();
       }
 
       @Override

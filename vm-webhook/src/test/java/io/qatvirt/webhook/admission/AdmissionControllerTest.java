@@ -121,4 +121,46 @@ class AdmissionControllerTest {
                 + " failed: java.lang.IllegalStateException: boom"),
         decision.response());
   }
+
+  @Test
+  void warnsThatTheClusterDefaultLiveMigrateBlocksDrainsBesideThePermittedWarning()
+      throws Exception {
+    permitted.defaultEvictionStrategy(Optional.of("LiveMigrate"));
+    permitted.decide(new PermitDecision.Permit(Optional.of("could not check; admitted")));
+
+    Decision decision = review("VirtualMachineInstance", "1");
+
+    assertEquals(Decision.Result.MUTATED, decision.result());
+    assertEquals(
+        List.of(
+            "could not check; admitted",
+            "VirtualMachineInstance gw has QAT host devices and cannot live-migrate, so"
+                + " evictionStrategy LiveMigrate (the cluster default in the KubeVirt CR) blocks"
+                + " node drains and upgrades while it runs: set spec.evictionStrategy:"
+                + " LiveMigrateIfPossible (or None) to let a drain shut it down"),
+        decision.response().warnings());
+    assertEquals(
+        Optional.of(
+            "[{\"op\":\"add\",\"path\":\"/spec/domain/devices/hostDevices\",\"value\":["
+                + "{\"name\":\"qat-generic-0\",\"deviceName\":\"qat.intel.com/generic\"}]}]"),
+        decision.response().patch());
+  }
+
+  @Test
+  void doesNotWarnWhenTheClusterDefaultLetsDrainsShutTheVmDown() throws Exception {
+    permitted.defaultEvictionStrategy(Optional.of("LiveMigrateIfPossible"));
+
+    Decision decision = review("VirtualMachineInstance", "1");
+
+    assertEquals(List.of(), decision.response().warnings());
+  }
+
+  @Test
+  void asksNoClusterDefaultForAnObjectWithoutQat() throws Exception {
+    permitted.defaultEvictionStrategy(Optional.of("LiveMigrate"));
+
+    Decision decision = review("VirtualMachine", null);
+
+    assertEquals(AdmissionResponse.allow("uid-7"), decision.response());
+  }
 }

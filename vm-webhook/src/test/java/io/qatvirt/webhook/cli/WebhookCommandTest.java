@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.qatvirt.webhook.mutation.EvictionStrategyPolicy;
 import io.qatvirt.webhook.mutation.MutatorConfig;
 import io.qatvirt.webhook.permitted.OnApiUnavailable;
 import java.io.PrintWriter;
@@ -72,7 +73,8 @@ class WebhookCommandTest {
             new String[] {"--max-vfs-per-vm=0", "--max-vfs-per-vm"},
             new String[] {"--port=70000", "--port"},
             new String[] {"--idle-timeout=soon", "--idle-timeout"},
-            new String[] {"--check-permitted=perhaps", "--check-permitted"})) {
+            new String[] {"--check-permitted=perhaps", "--check-permitted"},
+            new String[] {"--eviction-strategy=none", "--eviction-strategy"})) {
       err.getBuffer().setLength(0);
       assertEquals(2, run(args[0]), args[0]);
       assertOneLineNaming(args[1]);
@@ -99,11 +101,13 @@ class WebhookCommandTest {
             "--on-api-unavailable=deny",
             "--resource-prefix=qat.example.com",
             "--allowed-resources=cy,dc",
-            "--max-vfs-per-vm=4"));
+            "--max-vfs-per-vm=4",
+            "--eviction-strategy=set-if-possible"));
 
     assertEquals(
         new RecordingWiring.Asked(
-            new MutatorConfig("qat.example.com", Set.of("cy", "dc"), 4),
+            new MutatorConfig(
+                "qat.example.com", Set.of("cy", "dc"), 4, EvictionStrategyPolicy.SET_IF_POSSIBLE),
             false,
             OnApiUnavailable.DENY),
         wiring.asked);
@@ -126,6 +130,7 @@ class WebhookCommandTest {
             "--max-vfs-per-vm",
             "--check-permitted",
             "--on-api-unavailable",
+            "--eviction-strategy",
             "--max-concurrency",
             "--queue-timeout",
             "--idle-timeout",

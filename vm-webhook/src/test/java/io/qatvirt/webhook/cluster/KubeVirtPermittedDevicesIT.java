@@ -154,6 +154,41 @@ class KubeVirtPermittedDevicesIT {
   }
 
   @Test
+  void readsTheClusterDefaultEvictionStrategyAndTheObservedVersionFromTheSameCr() throws Exception {
+    String cr =
+        "{\"apiVersion\": \"kubevirt.io/v1\", \"kind\": \"KubeVirt\", \"metadata\": {\"name\":"
+            + " \"kubevirt\", \"namespace\": \"kubevirt\", \"resourceVersion\": \"100\"},"
+            + " \"spec\": {\"configuration\": {\"evictionStrategy\": \"LiveMigrate\","
+            + " \"developerConfiguration\": {\"featureGates\": [\"Snapshot\"]}}},"
+            + " \"status\": {\"phase\": \"Deployed\", \"observedKubeVirtVersion\": \"v1.9.2\"}}";
+    api.wireMock().stubFor(listRequest().willReturn(okJson(list(cr))));
+    stubWatch("");
+    KubeVirtPermittedDevices devices = start(OnApiUnavailable.DENY);
+
+    await("synced", () -> devices.defaultEvictionStrategy().isPresent());
+
+    assertEquals(Optional.of("LiveMigrate"), devices.defaultEvictionStrategy());
+    assertEquals(
+        new PermitDecision.Deny(
+            "tried to give VirtualMachine vnf/gw qat.intel.com/generic, but the KubeVirt CR"
+                + " kubevirt/kubevirt does not enable the HostDevices feature gate: add"
+                + " HostDevices to spec.configuration.developerConfiguration.featureGates"),
+        devices.check("VirtualMachine vnf/gw", GENERIC));
+  }
+
+  @Test
+  void knowsNoClusterDefaultWhenTheCrSetsNone() throws Exception {
+    api.wireMock()
+        .stubFor(listRequest().willReturn(okJson(list(kubevirt("100", "qat.intel.com/generic")))));
+    stubWatch("");
+    KubeVirtPermittedDevices devices = start(OnApiUnavailable.DENY);
+
+    await("watching", () -> devices.check(GENERIC).equals(PERMIT));
+
+    assertEquals(Optional.empty(), devices.defaultEvictionStrategy());
+  }
+
+  @Test
   void followsChangesTheWatchReports() throws Exception {
     api.wireMock()
         .stubFor(listRequest().willReturn(okJson(list(kubevirt("100", "qat.intel.com/generic")))));

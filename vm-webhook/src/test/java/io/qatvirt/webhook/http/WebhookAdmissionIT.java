@@ -122,6 +122,32 @@ class WebhookAdmissionIT {
   }
 
   @Test
+  void warnsThatTheVmsOwnLiveMigrateBlocksDrains() throws Exception {
+    String review =
+        Reviews.review("u-evict", "VirtualMachineInstance", "gw", "1")
+            .replace(
+                "\"spec\":{\"domain\"",
+                "\"spec\":{\"evictionStrategy\":\"LiveMigrate\",\"domain\"");
+    webhook.permitted.defaultEvictionStrategy(Optional.of("None"));
+
+    JsonNode response = mutate(review).path("response");
+
+    assertTrue(response.path("allowed").asBoolean());
+    assertEquals(
+        JSON.readTree(
+            "[\"VirtualMachineInstance vnf/gw has QAT host devices and cannot live-migrate, so"
+                + " evictionStrategy LiveMigrate (its own) blocks node drains and upgrades while"
+                + " it runs: set spec.evictionStrategy: LiveMigrateIfPossible (or None) to let a"
+                + " drain shut it down\"]"),
+        response.path("warnings"));
+    assertEquals(
+        "[{\"op\":\"add\",\"path\":\"/spec/domain/devices/hostDevices\",\"value\":["
+            + "{\"name\":\"qat-generic-0\",\"deviceName\":\"qat.intel.com/generic\"}]}]",
+        new String(
+            Base64.getDecoder().decode(response.path("patch").asText()), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void allowsOtherKindsUntouched() throws Exception {
     JsonNode review = mutate(Reviews.review("u-pod", "Pod", "web", "2"));
 

@@ -3,16 +3,19 @@ package io.qatvirt.webhook.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.qatvirt.webhook.mutation.EvictionCheck;
 import io.qatvirt.webhook.mutation.MutationOutcome;
 import io.qatvirt.webhook.mutation.Mutator;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
  * A mutator for tests: reads the annotation {@code qat.intel.com/generic} (a count) and adds that
- * many host devices; an annotation value {@code deny} denies with a fixed message. Can be told to
- * block until released, to test draining. Remembers every call.
+ * many host devices, with an eviction check of the object's own {@code spec.evictionStrategy} (as
+ * {@code --eviction-strategy=warn}); an annotation value {@code deny} denies with a fixed message.
+ * Can be told to block until released, to test draining. Remembers every call.
  */
 public final class FakeMutator implements Mutator {
   public static final String ANNOTATION = "qat.intel.com/generic";
@@ -42,7 +45,18 @@ public final class FakeMutator implements Mutator {
       return new MutationOutcome.Denied(DENY_MESSAGE);
     }
     int count = Integer.parseInt(value.asText());
-    return new MutationOutcome.Allowed(patchFor(count), Map.of(ANNOTATION, count));
+    JsonNode meta = object.path("metadata");
+    String name = meta.path("name").asText();
+    String ref = meta.has("namespace") ? meta.path("namespace").asText() + "/" + name : name;
+    JsonNode own = object.path("spec").path("evictionStrategy");
+    return new MutationOutcome.Allowed(
+        patchFor(count),
+        Map.of(ANNOTATION, count),
+        Optional.of(
+            new EvictionCheck(
+                kind + " " + ref,
+                "spec.evictionStrategy",
+                own.isTextual() ? Optional.of(own.asText()) : Optional.empty())));
   }
 
   /** The patch this fake returns for {@code count} VFs. */

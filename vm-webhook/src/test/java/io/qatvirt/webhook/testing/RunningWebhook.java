@@ -99,6 +99,7 @@ public final class RunningWebhook implements AutoCloseable {
     permitted.asked.clear();
     permitted.decide(
         new io.qatvirt.webhook.permitted.PermitDecision.Permit(java.util.Optional.empty()));
+    permitted.defaultEvictionStrategy(java.util.Optional.empty());
     permitted.ready(true);
   }
 
