@@ -40,7 +40,7 @@ class KubeVirtSubsetMatchesSwaggerTest {
     Path swaggerJson = Path.of(shared, "reference", "kubevirt", "swagger.json");
     Assumptions.assumeTrue(
         !shared.isEmpty() && Files.isRegularFile(swaggerJson),
-        "skipped: KubeVirt's swagger.json is not at "
+        "needs ../shared: KubeVirt's swagger.json is not at "
             + swaggerJson.toAbsolutePath()
             + " (set -Dqatvirt.shared.dir to the folder holding reference/kubevirt/swagger.json)");
     swagger = new ObjectMapper().readTree(swaggerJson.toFile()).path("definitions");

@@ -85,7 +85,7 @@ public final class AdmissionBenchmark {
         seconds,
         Runtime.getRuntime().availableProcessors());
 
-    List<String> deployed = deploymentJvmFlags();
+    List<String> deployed = DeploymentFlags.read();
     List<String> own =
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
             .filter(a -> a.startsWith("-X"))
@@ -101,7 +101,8 @@ public final class AdmissionBenchmark {
     Map<String, List<Round>> results = new LinkedHashMap<>();
     try (NginxBaseline nginx = new NginxBaseline(work, cert, key, response)) {
       wrk.run(nginx.port(), connections, 2);
-      for (String name : List.of("jetty")) {
+      String name = "jetty";
+      {
         TransportFactory factory = JettyHttpsTransport::new;
         try (WebhookServer server =
             new WebhookServer(
@@ -154,33 +155,6 @@ public final class AdmissionBenchmark {
 
   /** Rounds of nginx then the webhook, after the warm-up. */
   private static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
-
-  /** The deployment, relative to the checkout's root (where the benchmark is run from). */
-  private static final Path DEPLOYMENT = Path.of("manifests/base/webhook-deployment.yaml");
-
-  /** The JVM flags the webhook Deployment runs with: the command items between java and -jar. */
-  private static List<String> deploymentJvmFlags() throws java.io.IOException {
-    if (!Files.isRegularFile(DEPLOYMENT)) {
-      throw new java.io.IOException(
-          "tried to read the webhook's JVM flags from "
-              + DEPLOYMENT.toAbsolutePath()
-              + ", but it is not there: run the benchmark from the checkout's root");
-    }
-    List<String> flags = new ArrayList<>();
-    boolean inCommand = false;
-    for (String line : Files.readAllLines(DEPLOYMENT)) {
-      String item = line.trim();
-      if (item.equals("- java")) {
-        inCommand = true;
-      } else if (inCommand) {
-        if (!item.startsWith("- -") || item.equals("- -jar")) {
-          break;
-        }
-        flags.add(item.substring(2));
-      }
-    }
-    return flags;
-  }
 
   /**
    * Runs 10 s rounds until, after at least a minute, one is within 10% of the one before (the JIT
