@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Thread factories for the programs' background threads: daemon threads (they never keep the JVM
- * from exiting; shutdown is explicit) with a name that says what each does, as thread dumps and
- * log lines show it.
+ * from exiting; shutdown is explicit) with a name that says what each does, as thread dumps and log
+ * lines show it.
  */
 public final class DaemonThreads {
   private DaemonThreads() {}

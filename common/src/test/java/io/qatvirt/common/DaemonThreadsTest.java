@@ -13,7 +13,8 @@ class DaemonThreadsTest {
     ThreadFactory factory = DaemonThreads.named("tls-reloader");
     Thread first = factory.newThread(() -> {});
     Thread second = factory.newThread(() -> {});
-    assertEquals(List.of("tls-reloader", "tls-reloader"), List.of(first.getName(), second.getName()));
+    assertEquals(
+        List.of("tls-reloader", "tls-reloader"), List.of(first.getName(), second.getName()));
     assertTrue(first.isDaemon() && second.isDaemon());
   }
 
