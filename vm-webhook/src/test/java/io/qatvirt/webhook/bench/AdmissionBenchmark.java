@@ -7,13 +7,11 @@ import io.qatvirt.webhook.admission.AdmissionReviewCodec;
 import io.qatvirt.webhook.admission.Decision;
 import io.qatvirt.webhook.http.JettyHttpsTransport;
 import io.qatvirt.webhook.http.ServerOptions;
-import io.qatvirt.webhook.http.TransportFactory;
 import io.qatvirt.webhook.mutation.InstancetypeLookup;
 import io.qatvirt.webhook.mutation.MutatorConfig;
 import io.qatvirt.webhook.mutation.QatMutator;
 import io.qatvirt.webhook.permitted.PermittedDevices;
 import io.qatvirt.webhook.testing.Reviews;
-import io.qatvirt.webhook.testing.TestCertificates;
 import io.qatvirt.webhook.tls.PemKeyPairFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,11 +58,7 @@ public final class AdmissionBenchmark {
     int connections = Integer.getInteger("bench.connections", 16);
 
     Path work = Files.createTempDirectory("qat-webhook-bench");
-    TestCertificates certificates = new TestCertificates();
-    Path cert = work.resolve("tls.crt");
-    Path key = work.resolve("tls.key");
-    TestCertificates.write(
-        certificates.issue("EC", 1), TestCertificates.KeyFormat.PKCS8, cert, key);
+    BenchTls tls = BenchTls.in(work);
     String review = Reviews.vmiCreate();
     Path body = work.resolve("review.json");
     Files.writeString(body, review, StandardCharsets.UTF_8);
@@ -99,51 +93,45 @@ public final class AdmissionBenchmark {
     }
 
     Map<String, List<Round>> results = new LinkedHashMap<>();
-    try (NginxBaseline nginx = new NginxBaseline(work, cert, key, response)) {
+    try (NginxBaseline nginx = new NginxBaseline(work, tls.cert(), tls.key(), response)) {
       wrk.run(nginx.port(), connections, 2);
-      String name = "jetty";
-      {
-        TransportFactory factory = JettyHttpsTransport::new;
-        try (WebhookServer server =
-            new WebhookServer(
-                new ServerOptions(
-                    "127.0.0.1",
-                    0,
-                    32,
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(30),
-                    Duration.ofSeconds(5),
-                    ServerOptions.DEFAULT_MAX_BODY_BYTES),
-                new PemKeyPairFiles(cert, key),
-                Duration.ofSeconds(5),
-                mutator,
-                PermittedDevices.disabled(),
-                factory,
-                Clock.systemUTC())) {
-          server.start();
-          warmUp(wrk, server.port(), connections, warmup, name.trim());
-          // nginx and the webhook take turns, so that both see the same machine (a shared VM's
-          // speed drifts by tens of percent over a minute); each round's ratio is reported
-          for (int round = 0; round < ROUNDS; round++) {
-            Duration before = nginx.cpu();
-            Wrk.Result baseline = wrk.run(nginx.port(), connections, seconds);
-            Measured base =
-                new Measured(
-                    baseline,
-                    nginx.cpu().minus(before),
-                    wrk.get(nginx.port(), "/healthz", connections, seconds));
-            before = jvmCpu();
-            Wrk.Result mutate = wrk.run(server.port(), connections, seconds);
-            Measured webhook =
-                new Measured(
-                    mutate,
-                    jvmCpu().minus(before),
-                    wrk.get(server.port(), "/healthz", connections, seconds));
-            results
-                .computeIfAbsent("webhook on " + name.trim(), k -> new ArrayList<>())
-                .add(new Round(base, webhook));
-            print(round, base, "webhook on " + name.trim(), webhook);
-          }
+      try (WebhookServer server =
+          new WebhookServer(
+              new ServerOptions(
+                  "127.0.0.1",
+                  0,
+                  32,
+                  Duration.ofSeconds(2),
+                  Duration.ofSeconds(30),
+                  Duration.ofSeconds(5),
+                  ServerOptions.DEFAULT_MAX_BODY_BYTES),
+              new PemKeyPairFiles(tls.cert(), tls.key()),
+              Duration.ofSeconds(5),
+              mutator,
+              PermittedDevices.disabled(),
+              JettyHttpsTransport::new,
+              Clock.systemUTC())) {
+        server.start();
+        warmUp(wrk, server.port(), connections, warmup, "webhook");
+        // nginx and the webhook take turns, so that both see the same machine (a shared VM's
+        // speed drifts by tens of percent over a minute); each round's ratio is reported
+        for (int round = 0; round < ROUNDS; round++) {
+          Duration before = nginx.cpu();
+          Wrk.Result baseline = wrk.run(nginx.port(), connections, seconds);
+          Measured base =
+              new Measured(
+                  baseline,
+                  nginx.cpu().minus(before),
+                  wrk.get(nginx.port(), "/healthz", connections, seconds));
+          before = jvmCpu();
+          Wrk.Result mutate = wrk.run(server.port(), connections, seconds);
+          Measured webhook =
+              new Measured(
+                  mutate,
+                  jvmCpu().minus(before),
+                  wrk.get(server.port(), "/healthz", connections, seconds));
+          results.computeIfAbsent("webhook", k -> new ArrayList<>()).add(new Round(base, webhook));
+          print(round, base, "webhook", webhook);
         }
       }
     }

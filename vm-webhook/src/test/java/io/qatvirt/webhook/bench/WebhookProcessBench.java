@@ -1,7 +1,6 @@
 package io.qatvirt.webhook.bench;
 
 import io.qatvirt.webhook.testing.Reviews;
-import io.qatvirt.webhook.testing.TestCertificates;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -50,11 +49,7 @@ public final class WebhookProcessBench {
             args.length > 1 ? List.of(args).subList(1, args.length) : DeploymentFlags.read());
 
     Path work = Files.createTempDirectory("qat-webhook-process-bench");
-    TestCertificates certificates = new TestCertificates();
-    Path cert = work.resolve("tls.crt");
-    Path key = work.resolve("tls.key");
-    TestCertificates.write(
-        certificates.issue("EC", 1), TestCertificates.KeyFormat.PKCS8, cert, key);
+    BenchTls tls = BenchTls.in(work);
     Path body = work.resolve("review.json");
     Files.writeString(body, Reviews.vmiCreate(), StandardCharsets.UTF_8);
     int port = freePort();
@@ -68,8 +63,8 @@ public final class WebhookProcessBench {
             jar.toString(),
             "--bind-address=127.0.0.1",
             "--port=" + port,
-            "--tls-cert-file=" + cert,
-            "--tls-key-file=" + key,
+            "--tls-cert-file=" + tls.cert(),
+            "--tls-key-file=" + tls.key(),
             "--check-permitted=false"));
     String extra = System.getProperty("bench.webhook.args", "").trim();
     if (!extra.isEmpty()) {
@@ -77,7 +72,7 @@ public final class WebhookProcessBench {
     }
     HttpClient client =
         HttpClient.newBuilder()
-            .sslContext(certificates.clientContext())
+            .sslContext(tls.certificates().clientContext())
             .connectTimeout(Duration.ofSeconds(1))
             .build();
     long start = System.nanoTime();
