@@ -115,11 +115,20 @@ final class BenchSupport {
 
   /** The plugin's resident memory from /proc, in KiB. */
   static long vmRssKib(long pid) throws IOException {
+    return statusKib(pid, "VmRSS");
+  }
+
+  /**
+   * A size in KiB from /proc/PID/status: {@code VmRSS}, or its parts {@code RssAnon} (private, what
+   * only this process holds) and {@code RssFile} (mapped files: the jar, the JDK's modules and CDS
+   * archives, clean pages the kernel may drop and share).
+   */
+  static long statusKib(long pid, String field) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
+      if (line.startsWith(field + ":")) {
         return Long.parseLong(line.replaceAll("[^0-9]", ""));
       }
     }
-    throw new IOException("no VmRSS in /proc/" + pid + "/status");
+    throw new IOException("no " + field + " in /proc/" + pid + "/status");
   }
 }

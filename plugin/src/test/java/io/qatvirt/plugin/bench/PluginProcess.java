@@ -18,7 +18,8 @@ final class PluginProcess implements AutoCloseable {
   /** The DaemonSet sets this too: glibc keeps 2 malloc arenas instead of 8 per core. */
   static final String MALLOC_ARENA_MAX = System.getProperty("bench.mallocArenaMax", "2");
 
-  private static final Path JAR =
+  /** The shaded jar the plugin runs from ({@code -Dbench.jar}), when built. */
+  static final Path JAR =
       Path.of(System.getProperty("bench.jar", "plugin/target/qat-device-plugin.jar"));
 
   private final Process process;
