@@ -37,10 +37,10 @@ class PluginCdsArchiveTest {
             .toList();
     String jar = command.get(command.indexOf("-jar") + 1);
 
+    assertEquals(List.of("/app/qat-device-plugin.jsa"), archives);
     assertEquals(
         List.of("bash", "/cds-training.sh", "/opt/java/bin/java", jar, archives.get(0)),
         trainingRun().subList(0, 5));
-    assertEquals(List.of("/app/qat-device-plugin.jsa"), archives);
   }
 
   @Test
