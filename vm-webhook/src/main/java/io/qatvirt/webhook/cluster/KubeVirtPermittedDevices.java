@@ -8,9 +8,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.qatvirt.common.DaemonThreads;
 import io.qatvirt.kubevirt.KubeVirtJson;
+import io.qatvirt.kubevirt.model.ObjectMeta;
 import io.qatvirt.kubevirt.model.V1KubeVirt;
 import io.qatvirt.kubevirt.model.V1KubeVirtConfiguration;
 import io.qatvirt.kubevirt.model.V1KubeVirtSpec;
+import io.qatvirt.webhook.permitted.KubeVirtCrManager;
 import io.qatvirt.webhook.permitted.OnApiUnavailable;
 import io.qatvirt.webhook.permitted.PermitDecision;
 import io.qatvirt.webhook.permitted.PermittedDevices;
@@ -18,6 +20,7 @@ import io.qatvirt.webhook.permitted.PermittedHostDevicesRules;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the cluster's {@code kubevirt.io/v1} KubeVirt CRs in a fabric8 informer (list + watch) and
  * checks requests against the first of them (by namespace/name; a cluster has one) with {@link
- * PermittedHostDevicesRules}; the same CR gives the cluster's default {@code evictionStrategy}.
+ * PermittedHostDevicesRules}, telling them from its labels whether HCO manages it; the same CR
+ * gives the cluster's default {@code evictionStrategy}.
  *
  * <p>The informer's watch reconnects on its own and never says that the API server is gone, so a
  * check lists KubeVirt CRs (limit 1) every {@code apiCheckInterval}: while the last check failed,
@@ -155,7 +159,15 @@ public final class KubeVirtPermittedDevices implements PermittedDevices {
           resourceNames,
           "the KubeVirt CR " + ref + " could not be read: " + e.getMessage());
     }
-    return PermittedHostDevicesRules.decide(subject, ref, kubevirt, resourceNames);
+    return PermittedHostDevicesRules.decide(
+        subject, ref, managerOf(cr, kubevirt), kubevirt, resourceNames);
+  }
+
+  /** Who manages the CR, as its labels say (HCO labels the KubeVirt CR it writes). */
+  private static KubeVirtCrManager managerOf(GenericKubernetesResource cr, V1KubeVirt kubevirt) {
+    Map<String, String> labels =
+        Optional.ofNullable(kubevirt.getMetadata()).map(ObjectMeta::getLabels).orElse(Map.of());
+    return KubeVirtCrManager.of(ns(cr), cr.getMetadata().getName(), labels);
   }
 
   /**

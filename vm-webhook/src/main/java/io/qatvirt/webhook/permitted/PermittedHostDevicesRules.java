@@ -32,16 +32,22 @@ public final class PermittedHostDevicesRules {
    *
    * @param subject who asks, for the message ({@code VirtualMachine ns/name})
    * @param ref the CR's {@code namespace/name}
+   * @param manager where the CR is changed, for the fixes the messages suggest
    */
   public static PermitDecision decide(
-      String subject, String ref, V1KubeVirt kubevirt, Collection<String> resourceNames) {
-    return decide(HostDevicesGate.KNOWN, subject, ref, kubevirt, resourceNames);
+      String subject,
+      String ref,
+      KubeVirtCrManager manager,
+      V1KubeVirt kubevirt,
+      Collection<String> resourceNames) {
+    return decide(HostDevicesGate.KNOWN, subject, ref, manager, kubevirt, resourceNames);
   }
 
   static PermitDecision decide(
       HostDevicesGate gate,
       String subject,
       String ref,
+      KubeVirtCrManager manager,
       V1KubeVirt kubevirt,
       Collection<String> resourceNames) {
     V1KubeVirtConfiguration configuration =
@@ -59,42 +65,15 @@ public final class PermittedHostDevicesRules {
             .map(V1KubeVirtStatus::getObservedKubeVirtVersion)
             .flatMap(KubeVirtVersion::parse);
     List<String> names = resourceNames.stream().sorted().toList();
-    String tried = "tried to give " + subject + " " + String.join(", ", names);
+    DenialMessages messages = new DenialMessages(subject, ref, manager);
     switch (gate.decide(gates, disabled, version)) {
       case ON -> {}
       case DISABLED -> {
         return new PermitDecision.Deny(
-            gate.onByDefaultIn(version)
-                ? tried
-                    + ", but the KubeVirt CR "
-                    + ref
-                    + " disables the "
-                    + FEATURE_GATE
-                    + " feature gate, which KubeVirt "
-                    + version.orElseThrow()
-                    + " turns on by default: remove "
-                    + FEATURE_GATE
-                    + " from spec.configuration.developerConfiguration.disabledFeatureGates"
-                : tried
-                    + ", but the KubeVirt CR "
-                    + ref
-                    + " does not enable the "
-                    + FEATURE_GATE
-                    + " feature gate: add "
-                    + FEATURE_GATE
-                    + " to spec.configuration.developerConfiguration.featureGates"
-                    + " and remove it from disabledFeatureGates");
+            messages.gateDisabled(names, gate.onByDefaultIn(version) ? version : Optional.empty()));
       }
       case NOT_ENABLED -> {
-        return new PermitDecision.Deny(
-            tried
-                + ", but the KubeVirt CR "
-                + ref
-                + " does not enable the "
-                + FEATURE_GATE
-                + " feature gate: add "
-                + FEATURE_GATE
-                + " to spec.configuration.developerConfiguration.featureGates");
+        return new PermitDecision.Deny(messages.gateNotEnabled(names));
       }
     }
     V1PermittedHostDevices permitted = configuration.getPermittedHostDevices();
@@ -111,24 +90,26 @@ public final class PermittedHostDevicesRules {
       if (listed.stream().anyMatch(d -> Boolean.TRUE.equals(d.getExternalResourceProvider()))) {
         continue;
       }
-      String but = "tried to give " + subject + " " + resource + ", but the KubeVirt CR " + ref;
-      if (!listed.isEmpty()) {
-        return new PermitDecision.Deny(
-            but
-                + " lists it in spec.configuration.permittedHostDevices.pciHostDevices without"
-                + " externalResourceProvider: true, so KubeVirt would advertise the same VFs"
-                + " itself: set externalResourceProvider: true on that entry");
-      }
       return new PermitDecision.Deny(
-          but
-              + " does not permit it: add {pciVendorSelector: "
-              + selectorFor(resource, pci)
-              + ", resourceName: "
-              + resource
-              + ", externalResourceProvider: true} to"
-              + " spec.configuration.permittedHostDevices.pciHostDevices");
+          listed.isEmpty()
+              ? messages.notListed(resource, selectorToAdd(manager, resource, pci))
+              : messages.notExternal(resource));
     }
     return new PermitDecision.Permit(Optional.empty());
+  }
+
+  /**
+   * A device ID to permit the resource under. HCO keys its {@code pciHostDevices} by selector, so
+   * there only an unlisted one can be added: the Gen4 example, if free.
+   */
+  private static Optional<String> selectorToAdd(
+      KubeVirtCrManager manager, String resource, List<V1PciHostDevice> pci) {
+    if (manager instanceof KubeVirtCrManager.HyperConverged) {
+      return pci.stream().anyMatch(d -> EXAMPLE_SELECTOR.equals(d.getPciVendorSelector()))
+          ? Optional.empty()
+          : Optional.of(EXAMPLE_SELECTOR);
+    }
+    return Optional.of(selectorFor(resource, pci));
   }
 
   /** The selector of another entry of the same vendor domain, or the Gen4 example. */

@@ -174,14 +174,21 @@ class HyperConvergedKubeVirtCrIT {
   }
 
   @Test
-  void deniesAResourceTheHyperConvergedCrDoesNotPermitNamingHcosKubeVirtCr() {
+  void deniesAResourceTheHyperConvergedCrDoesNotPermitPointingToTheHyperConvergedCr() {
+    // Every QAT VF device ID is listed, and HCO keys pciHostDevices by pciDeviceSelector: the fix
+    // moves a device ID to qat.intel.com/dc rather than adding a second entry for it.
     assertEquals(
         new PermitDecision.Deny(
             "tried to give VirtualMachine vnf/zip qat.intel.com/dc, but the KubeVirt CR"
-                + " openshift-cnv/kubevirt-kubevirt-hyperconverged does not permit it: add"
-                + " {pciVendorSelector: 8086:0443, resourceName: qat.intel.com/dc,"
-                + " externalResourceProvider: true} to"
-                + " spec.configuration.permittedHostDevices.pciHostDevices"),
+                + " openshift-cnv/kubevirt-kubevirt-hyperconverged does not permit it: in"
+                + " spec.permittedHostDevices.pciHostDevices of the HyperConverged CR"
+                + " openshift-cnv/kubevirt-hyperconverged, set resourceName: qat.intel.com/dc on"
+                + " the entry whose pciDeviceSelector is the device ID of the VFs the nodes offer"
+                + " as qat.intel.com/dc (HCO permits each device ID under one resource name), or"
+                + " add {pciDeviceSelector: <that device ID>, resourceName: qat.intel.com/dc,"
+                + " externalResourceProvider: true} if no entry has it, as"
+                + " manifests/openshift/hyperconverged-qat-patch.yaml does (HCO copies it into"
+                + " the KubeVirt CR and reverts edits made there)"),
         devices.check("VirtualMachine vnf/zip", List.of("qat.intel.com/dc")));
   }
 

@@ -25,8 +25,14 @@ class PermittedHostDevicesRulesTest {
 
   private static PermitDecision decide(String configuration, String... resources) throws Exception {
     return PermittedHostDevicesRules.decide(
-        "VirtualMachine vnf/gw", "kubevirt/kubevirt", kubevirt(configuration), List.of(resources));
+        "VirtualMachine vnf/gw",
+        "kubevirt/kubevirt",
+        DIRECT,
+        kubevirt(configuration),
+        List.of(resources));
   }
+
+  private static final KubeVirtCrManager DIRECT = new KubeVirtCrManager.Direct();
 
   private static final String GATE =
       "\"developerConfiguration\": {\"featureGates\": [\"HostDevices\"]}";
@@ -144,6 +150,7 @@ class PermittedHostDevicesRulesTest {
             GRADUATED,
             "VirtualMachine vnf/gw",
             "kubevirt/kubevirt",
+            DIRECT,
             observed("{}", "v1.10.1"),
             List.of("qat.intel.com/generic")));
   }
@@ -160,6 +167,7 @@ class PermittedHostDevicesRulesTest {
             GRADUATED,
             "VirtualMachine vnf/gw",
             "kubevirt/kubevirt",
+            DIRECT,
             observed(
                 "{\"developerConfiguration\": {\"disabledFeatureGates\": [\"HostDevices\"]}}",
                 "v1.11.0"),
@@ -176,6 +184,7 @@ class PermittedHostDevicesRulesTest {
         PermittedHostDevicesRules.decide(
             "VirtualMachine vnf/gw",
             "kubevirt/kubevirt",
+            DIRECT,
             observed("{}", "v1.9.2"),
             List.of("qat.intel.com/generic")));
   }
