@@ -229,31 +229,40 @@ public final class AdmissionBenchmark {
 
   /**
    * Per candidate: the median of its rounds' ratios to nginx (each against the nginx turn just
-   * before it) and its worst p99. Targets: ratio >= 0.5, p99 < 5 ms.
+   * before it), its rate and p99. Targets: 10,000 reviews/s, p99 <= 5 ms.
    */
   private static void summarize(Map<String, List<Round>> results) {
     System.out.println(
-        "targets: >= 0.5x nginx (median of the rounds' ratios), p99 < 5 ms (worst round)");
+        "targets: >= 10,000 reviews/s and p99 <= 5 ms (medians of the rounds); the ratio to nginx"
+            + " is for information");
     for (Map.Entry<String, List<Round>> entry : results.entrySet()) {
       List<Double> ratios = new ArrayList<>();
-      double worstP99 = 0;
+      List<Double> rates = new ArrayList<>();
+      List<Double> p99s = new ArrayList<>();
       for (Round round : entry.getValue()) {
         ratios.add(
             round.webhook().mutate().requestsPerSecond()
                 / round.nginx().mutate().requestsPerSecond());
-        worstP99 = Math.max(worstP99, round.webhook().mutate().p99Millis());
+        rates.add(round.webhook().mutate().requestsPerSecond());
+        p99s.add(round.webhook().mutate().p99Millis());
       }
-      List<Double> sorted = ratios.stream().sorted().toList();
-      double median = sorted.get(sorted.size() / 2);
+      double rate = median(rates);
+      double p99 = median(p99s);
       System.out.printf(
           Locale.ROOT,
-          "%-24s ratios %s -> median %.2fx, worst p99 %.3f ms: %s%n",
+          "%-24s %.0f reviews/s, p99 %.3f ms: %s; ratios to nginx %s (median %.2fx)%n",
           entry.getKey(),
+          rate,
+          p99,
+          rate >= 10_000 && p99 <= 5 ? "met" : "NOT met",
           ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
-          median,
-          worstP99,
-          median >= 0.5 && worstP99 < 5 ? "met" : "NOT met");
+          median(ratios));
     }
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.get(sorted.size() / 2);
   }
 
   /** One turn of nginx and the webhook right after it. */

@@ -88,10 +88,13 @@ public final class WebhookProcessBench {
       Wrk.Result load = wrk.run(port, connections, seconds);
       String rss = status(webhook.pid(), "VmRSS");
       String peak = status(webhook.pid(), "VmHWM");
+      String anon = status(webhook.pid(), "RssAnon");
+      String file = status(webhook.pid(), "RssFile");
       System.out.printf(
           Locale.ROOT,
           "%s %s%n  start to ready %.0f ms; %d s at %d connections: %.0f reviews/s, p50 %.2f ms,"
-              + " p99 %.2f ms%s; resident after the load %s (peak %s)%n",
+              + " p99 %.2f ms%s; resident after the load %s (peak %s), of which private %s and"
+              + " mapped files %s%n",
           jar,
           String.join(" ", flags),
           readyNanos / 1e6,
@@ -102,7 +105,9 @@ public final class WebhookProcessBench {
           load.p99Millis(),
           load.problems().isEmpty() ? "" : " (" + load.problems() + ")",
           rss,
-          peak);
+          peak,
+          anon,
+          file);
     } finally {
       webhook.destroy();
       webhook.waitFor(30, TimeUnit.SECONDS);
