@@ -27,6 +27,7 @@ public final class SampleMutation {
       List.of(
           "ipsec-gateway-vmi.yaml",
           "gen4-cy-dc-vm.yaml",
+          "gen4-ipsec-vpp-vm.yaml",
           "hand-written-hostdevices-vmi.yaml",
           "no-qat-vmi.yaml");
 

@@ -57,6 +57,17 @@ class SamplesThroughTheMutatorTest {
   }
 
   @Test
+  void theGen4IpsecVmGetsOneCyVfInANewTemplateHostDevicesList() throws IOException {
+    SampleMutation.Result result = samples.mutate(samples.readSample("gen4-ipsec-vpp-vm.yaml"));
+    assertEquals(Map.of("qat.intel.com/cy", 1), result.requested());
+    assertEquals(
+        JSON.readTree(
+            "[{\"op\":\"add\",\"path\":\"/spec/template/spec/domain/devices/hostDevices\","
+                + "\"value\":[{\"name\":\"qat-cy-0\",\"deviceName\":\"qat.intel.com/cy\"}]}]"),
+        result.patch());
+  }
+
+  @Test
   void handWrittenHostDevicesAndPlainVmsAreLeftAsTheyAre() {
     for (String name : List.of("hand-written-hostdevices-vmi.yaml", "no-qat-vmi.yaml")) {
       JsonNode sample = samples.readSample(name);
