@@ -19,7 +19,6 @@ import java.util.Optional;
  * in {@code pciHostDevices} with {@code externalResourceProvider: true}.
  */
 public final class PermittedHostDevicesRules {
-  public static final String FEATURE_GATE = HostDevicesGate.NAME;
 
   /** Suggested when the CR offers no better example: the 4xxx (QAT Gen4) VF. */
   static final String EXAMPLE_SELECTOR = "8086:4941";
