@@ -1,11 +1,6 @@
 package io.qatvirt.webhook.cluster;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,7 +26,6 @@ import org.junit.jupiter.api.Test;
  * settings).
  */
 class HyperConvergedKubeVirtCrIT {
-  private static final String KUBEVIRTS = "/apis/kubevirt.io/v1/kubevirts";
   private static final PermitDecision PERMIT = new PermitDecision.Permit(Optional.empty());
 
   private static final String HCO_KUBEVIRT_CR =
@@ -122,31 +116,10 @@ class HyperConvergedKubeVirtCrIT {
   void serveTheCrHcoWrote() {
     api.wireMock()
         .stubFor(
-            get(urlPathEqualTo(KUBEVIRTS))
-                .withQueryParam("watch", absent())
-                .willReturn(
-                    okJson(
-                        "{\"apiVersion\": \"kubevirt.io/v1\", \"kind\": \"KubeVirtList\","
-                            + " \"metadata\": {\"resourceVersion\": \"100\"}, \"items\": ["
-                            + HCO_KUBEVIRT_CR
-                            + "]}")));
+            FakeApiServer.kubeVirtList()
+                .willReturn(okJson(FakeApiServer.kubeVirtListBody(HCO_KUBEVIRT_CR))));
     // A watch with nothing to report, open for about a minute.
-    StringBuilder bookmarks = new StringBuilder();
-    for (int i = 0; i < 600; i++) {
-      bookmarks.append(
-          "{\"type\": \"BOOKMARK\", \"object\": {\"apiVersion\": \"kubevirt.io/v1\", \"kind\":"
-              + " \"KubeVirt\", \"metadata\": {\"resourceVersion\": \"100\"}}}\n");
-    }
-    api.wireMock()
-        .stubFor(
-            get(urlPathEqualTo(KUBEVIRTS))
-                .withQueryParam("watch", equalTo("true"))
-                .willReturn(
-                    aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(bookmarks.toString())
-                        .withChunkedDribbleDelay(60, 60_000)));
+    api.stubKubeVirtWatch("", 60_000);
     devices = new KubeVirtPermittedDevices(client, OnApiUnavailable.DENY, Duration.ofMillis(200));
     devices.start();
     Awaitility.await("the CR HCO wrote is read")

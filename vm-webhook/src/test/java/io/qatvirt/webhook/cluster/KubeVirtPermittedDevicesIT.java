@@ -1,11 +1,7 @@
 package io.qatvirt.webhook.cluster;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.absent;
-import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 /** The informer against WireMock standing in for the API server: list, watch, and outages. */
 class KubeVirtPermittedDevicesIT {
-  private static final String KUBEVIRTS = "/apis/kubevirt.io/v1/kubevirts";
   private static final List<String> GENERIC = List.of("qat.intel.com/generic");
   private static final List<String> CY = List.of("qat.intel.com/cy");
   private static final PermitDecision PERMIT = new PermitDecision.Permit(Optional.empty());
@@ -67,24 +62,11 @@ class KubeVirtPermittedDevicesIT {
   }
 
   private static String list(String... items) {
-    return "{\"apiVersion\": \"kubevirt.io/v1\", \"kind\": \"KubeVirtList\", \"metadata\":"
-        + " {\"resourceVersion\": \"100\"}, \"items\": ["
-        + String.join(", ", items)
-        + "]}";
-  }
-
-  private static String bookmarks(int count) {
-    StringBuilder body = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      body.append(
-          "{\"type\": \"BOOKMARK\", \"object\": {\"apiVersion\": \"kubevirt.io/v1\", \"kind\":"
-              + " \"KubeVirt\", \"metadata\": {\"resourceVersion\": \"100\"}}}\n");
-    }
-    return body.toString();
+    return FakeApiServer.kubeVirtListBody(items);
   }
 
   private static MappingBuilder listRequest() {
-    return get(urlPathEqualTo(KUBEVIRTS)).withQueryParam("watch", absent());
+    return FakeApiServer.kubeVirtList();
   }
 
   /** A watch that stays open for about a minute, sending {@code events} first. */
@@ -92,21 +74,9 @@ class KubeVirtPermittedDevicesIT {
     stubWatch(events, 60_000);
   }
 
-  /**
-   * A watch that stays open for {@code millis} (whole seconds), sending {@code events} first, then
-   * ends; the informer then watches again.
-   */
+  /** A watch that stays open for {@code millis} (whole seconds), sending {@code events} first. */
   private void stubWatch(String events, int millis) {
-    api.wireMock()
-        .stubFor(
-            get(urlPathEqualTo(KUBEVIRTS))
-                .withQueryParam("watch", equalTo("true"))
-                .willReturn(
-                    aResponse()
-                        .withStatus(200)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody(events + bookmarks(millis / 100))
-                        .withChunkedDribbleDelay(millis / 1000, millis)));
+    api.stubKubeVirtWatch(events, millis);
   }
 
   private void await(String what, Callable<Boolean> condition) {
