@@ -7,6 +7,7 @@ import io.qatvirt.plugin.kubelet.UnixSocketTransport;
 import io.qatvirt.plugin.metrics.MetricsServer;
 import io.qatvirt.plugin.metrics.PluginMetrics;
 import io.qatvirt.plugin.sysfs.BindEvents;
+import io.qatvirt.plugin.sysfs.SysfsNodeVfs;
 import io.qatvirt.plugin.sysfs.SysfsScanner;
 import io.qatvirt.plugin.sysfs.SysfsWriter;
 import io.qatvirt.plugin.sysfs.VfioBinder;
@@ -57,7 +58,8 @@ public final class RunningPlugin implements AutoCloseable {
             settings.scanPeriod(),
             transport,
             new PreferredAllocator(settings.policy()),
-            metrics.<KubeletEvents>map(m -> m).orElse(KubeletEvents.NONE));
+            metrics.<KubeletEvents>map(m -> m).orElse(KubeletEvents.NONE),
+            new SysfsNodeVfs(settings.scan().sysfsRoot(), settings.scan().devRoot()));
     Optional<MetricsServer> metricsServer = Optional.empty();
     try {
       if (metrics.isPresent()) {

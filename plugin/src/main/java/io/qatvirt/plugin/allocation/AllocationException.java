@@ -14,7 +14,14 @@ public final class AllocationException extends RuntimeException {
     /** A well-formed ID this plugin doesn't advertise under the resource. */
     UNKNOWN,
     /** An advertised device that is unhealthy right now. */
-    UNHEALTHY
+    UNHEALTHY,
+    /** An advertised device whose sysfs entry is gone at the time of the call. */
+    GONE,
+    /**
+     * An advertised device that changed since the scan: on another driver, in another IOMMU group,
+     * or without its {@code /dev/vfio} node.
+     */
+    CHANGED
   }
 
   private final Kind kind;

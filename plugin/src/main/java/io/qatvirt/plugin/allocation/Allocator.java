@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** Answers kubelet's Allocate for one container from the VFs advertised under a resource. */
+/**
+ * Answers kubelet's Allocate for one container from the VFs advertised under a resource, each
+ * checked on the node at the time of the call.
+ */
 public final class Allocator {
   private Allocator() {}
 
@@ -22,16 +25,19 @@ public final class Allocator {
    * @param resourceName e.g. {@code qat.intel.com/generic}
    * @param advertised the VFs advertised under that resource right now
    * @param deviceIds the IDs kubelet picked, in its order
-   * @throws AllocationException for a malformed, duplicate, unknown or unhealthy ID
+   * @param node reads each requested VF on the node now
+   * @throws AllocationException for a malformed, duplicate, unknown or unhealthy ID, or a VF that
+   *     is gone or changed on the node since it was advertised
    */
   public static ContainerAllocation allocate(
-      String resourceName, List<Vf> advertised, List<String> deviceIds) {
+      String resourceName, List<Vf> advertised, List<String> deviceIds, NodeVfs node) {
     if (deviceIds.isEmpty()) {
       throw new AllocationException(
           Kind.INVALID, "tried to allocate " + resourceName + ", but the request names no device");
     }
     Map<PciAddress, Vf> byAddress = KubeletIds.index(advertised);
     List<Vf> chosen = new ArrayList<>();
+    List<VfioGroup> groups = new ArrayList<>();
     Set<PciAddress> seen = new LinkedHashSet<>();
     for (String id : deviceIds) {
       PciAddress address = KubeletIds.parse(id, "allocate");
@@ -54,16 +60,17 @@ public final class Allocator {
             Kind.UNHEALTHY,
             "tried to allocate device " + address + ", but it is unhealthy: " + vf.healthReason());
       }
+      groups.add(LiveCheck.verify(vf, node.read(address)));
       chosen.add(vf);
     }
-    return new ContainerAllocation(deviceNodes(chosen), envs(resourceName, chosen));
+    return new ContainerAllocation(deviceNodes(groups), envs(resourceName, chosen));
   }
 
-  private static List<DeviceNode> deviceNodes(List<Vf> chosen) {
+  private static List<DeviceNode> deviceNodes(List<VfioGroup> groups) {
     List<DeviceNode> nodes = new ArrayList<>();
     nodes.add(DeviceNode.readWrite(VfioGroup.CONTAINER_NODE));
-    chosen.stream()
-        .map(vf -> vf.group().devicePath())
+    groups.stream()
+        .map(VfioGroup::devicePath)
         .distinct()
         .forEach(path -> nodes.add(DeviceNode.readWrite(path)));
     return nodes;

@@ -1,6 +1,7 @@
 package io.qatvirt.plugin.kubelet;
 
 import io.qatvirt.common.DaemonThreads;
+import io.qatvirt.plugin.allocation.NodeVfs;
 import io.qatvirt.plugin.allocation.PreferredAllocator;
 import io.qatvirt.plugin.device.DeviceSnapshot;
 import io.qatvirt.plugin.device.VfScanner;
@@ -42,6 +43,7 @@ public final class DeviceManager implements AutoCloseable {
   private final GrpcTransport transport;
   private final PreferredAllocator preferredAllocator;
   private final KubeletEvents events;
+  private final NodeVfs node;
   private final Registrar registrar;
   private final ScheduledExecutorService loop =
       Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("device-manager"));
@@ -57,7 +59,8 @@ public final class DeviceManager implements AutoCloseable {
       Duration scanPeriod,
       GrpcTransport transport,
       PreferredAllocator preferredAllocator,
-      KubeletEvents events) {
+      KubeletEvents events,
+      NodeVfs node) {
     this.scanner = scanner;
     this.kubeletDir = kubeletDir;
     this.devRoot = devRoot;
@@ -65,6 +68,7 @@ public final class DeviceManager implements AutoCloseable {
     this.transport = transport;
     this.preferredAllocator = preferredAllocator;
     this.events = events;
+    this.node = node;
     this.registrar = new Registrar(kubeletDir, transport, events);
   }
 
@@ -143,7 +147,8 @@ public final class DeviceManager implements AutoCloseable {
       if (endpoint == null) {
         endpoint =
             new ResourceEndpoint(
-                new DevicePluginService(resource, next.vfs(resource), preferredAllocator, events),
+                new DevicePluginService(
+                    resource, next.vfs(resource), preferredAllocator, events, node),
                 kubeletDir,
                 transport,
                 registrar);

@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.qatvirt.plugin.allocation.AllocationException;
 import io.qatvirt.plugin.allocation.Allocator;
 import io.qatvirt.plugin.allocation.ContainerAllocation;
+import io.qatvirt.plugin.allocation.NodeVfs;
 import io.qatvirt.plugin.allocation.PreferredAllocator;
 import io.qatvirt.plugin.api.v1beta1.AllocateRequest;
 import io.qatvirt.plugin.api.v1beta1.AllocateResponse;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DevicePlugin service of one resource. Holds the resource's current VF list; {@link #publish}
- * replaces it and sends it, in full, to every open ListAndWatch stream.
+ * replaces it and sends it, in full, to every open ListAndWatch stream. Allocate checks each
+ * requested VF on the node at the time of the call; one bad VF refuses that call only.
  */
 public final class DevicePluginService extends DevicePluginGrpc.DevicePluginImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(DevicePluginService.class);
@@ -46,6 +48,7 @@ public final class DevicePluginService extends DevicePluginGrpc.DevicePluginImpl
   private final String resourceName;
   private final PreferredAllocator preferredAllocator;
   private final KubeletEvents events;
+  private final NodeVfs node;
   private final Set<ServerCallStreamObserver<ListAndWatchResponse>> streams =
       ConcurrentHashMap.newKeySet();
   private volatile List<Vf> devices;
@@ -55,12 +58,14 @@ public final class DevicePluginService extends DevicePluginGrpc.DevicePluginImpl
       String resourceName,
       List<Vf> devices,
       PreferredAllocator preferredAllocator,
-      KubeletEvents events) {
+      KubeletEvents events,
+      NodeVfs node) {
     this.resourceName = resourceName;
     this.devices = List.copyOf(devices);
     this.latest = DeviceListMessage.of(this.devices);
     this.preferredAllocator = preferredAllocator;
     this.events = events;
+    this.node = node;
   }
 
   public String resourceName() {
@@ -157,7 +162,7 @@ public final class DevicePluginService extends DevicePluginGrpc.DevicePluginImpl
     for (ContainerAllocateRequest container : request.getContainerRequestsList()) {
       ContainerAllocation allocation;
       try {
-        allocation = Allocator.allocate(resourceName, current, container.getDevicesIdsList());
+        allocation = Allocator.allocate(resourceName, current, container.getDevicesIdsList(), node);
       } catch (AllocationException e) {
         LOG.warn("refused Allocate for {}: {}", resourceName, e.getMessage());
         events.allocationRefused(resourceName, e.kind());
@@ -208,8 +213,8 @@ public final class DevicePluginService extends DevicePluginGrpc.DevicePluginImpl
     Status code =
         switch (e.kind()) {
           case INVALID -> Status.INVALID_ARGUMENT;
-          case UNKNOWN -> Status.NOT_FOUND;
-          case UNHEALTHY -> Status.FAILED_PRECONDITION;
+          case UNKNOWN, GONE -> Status.NOT_FOUND;
+          case UNHEALTHY, CHANGED -> Status.FAILED_PRECONDITION;
         };
     return code.withDescription(e.getMessage());
   }

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code qat_allocations_total{resource}}: containers given devices;
  *   <li>{@code qat_allocated_devices_total{resource}}: devices handed out;
  *   <li>{@code qat_allocation_refusals_total{resource,reason}}: Allocate calls refused ({@code
- *       invalid}, {@code unknown}, {@code unhealthy});
+ *       invalid}, {@code unknown}, {@code unhealthy}, and at the call {@code gone}, {@code
+ *       changed});
  *   <li>{@code qat_bind_failures_total}: failed attempts to bind a VF to vfio-pci;
  *   <li>{@code qat_binds_total}: VFs bound to vfio-pci;
  *   <li>{@code qat_registrations_total{resource,result}}: Register calls to kubelet ({@code

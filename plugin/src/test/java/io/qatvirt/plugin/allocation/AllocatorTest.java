@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,10 +22,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AllocatorTest {
   private static final String GENERIC = "qat.intel.com/generic";
 
+  /** Allocates on a node that shows every VF as advertised. */
+  private static ContainerAllocation allocate(String resource, List<Vf> vfs, List<String> ids) {
+    return Allocator.allocate(resource, vfs, ids, FakeNodeVfs.showing(vfs));
+  }
+
   @Test
   void allocatesTheVfioGroupOfEveryRequestedVf() {
-    ContainerAllocation a =
-        Allocator.allocate(GENERIC, threePfs(), List.of("0000:da:01.1", "0000:3d:01.2"));
+    ContainerAllocation a = allocate(GENERIC, threePfs(), List.of("0000:da:01.1", "0000:3d:01.2"));
 
     assertEquals(
         List.of(
@@ -36,8 +42,7 @@ class AllocatorTest {
   @Test
   void setsKubeVirtsVariableInRequestOrderAndQatVariablesByAddress() {
     ContainerAllocation a =
-        Allocator.allocate(
-            "qat.intel.com/sym-dc", threePfs(), List.of("0000:da:01.1", "0000:3d:01.2"));
+        allocate("qat.intel.com/sym-dc", threePfs(), List.of("0000:da:01.1", "0000:3d:01.2"));
 
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("PCI_RESOURCE_QAT_INTEL_COM_SYM-DC", "0000:da:01.1,0000:3d:01.2");
@@ -52,8 +57,7 @@ class AllocatorTest {
     List<Vf> vfs =
         List.of(vf("0000:3d:01.0", "0000:3d:00.0", 7, 0), vf("0000:3d:01.1", "0000:3d:00.0", 7, 0));
 
-    ContainerAllocation a =
-        Allocator.allocate(GENERIC, vfs, List.of("0000:3d:01.1", "0000:3d:01.0"));
+    ContainerAllocation a = allocate(GENERIC, vfs, List.of("0000:3d:01.1", "0000:3d:01.0"));
 
     assertEquals(
         List.of(DeviceNode.readWrite("/dev/vfio/vfio"), DeviceNode.readWrite("/dev/vfio/7")),
@@ -76,7 +80,7 @@ class AllocatorTest {
             Health.HEALTHY,
             "");
 
-    ContainerAllocation a = Allocator.allocate(GENERIC, List.of(noIommu), List.of("0000:3d:01.0"));
+    ContainerAllocation a = allocate(GENERIC, List.of(noIommu), List.of("0000:3d:01.0"));
 
     assertEquals(
         List.of(
@@ -86,7 +90,7 @@ class AllocatorTest {
 
   @Test
   void acceptsUpperCaseHexAndAnswersInTheKernelsSpelling() {
-    ContainerAllocation a = Allocator.allocate(GENERIC, threePfs(), List.of("0000:DA:01.1"));
+    ContainerAllocation a = allocate(GENERIC, threePfs(), List.of("0000:DA:01.1"));
 
     assertEquals("0000:da:01.1", a.envs().get("PCI_RESOURCE_QAT_INTEL_COM_GENERIC"));
   }
@@ -98,7 +102,7 @@ class AllocatorTest {
     AllocationException e =
         assertThrows(
             AllocationException.class,
-            () -> Allocator.allocate(GENERIC, threePfs(), List.of("0000:3d:01.1", id)));
+            () -> allocate(GENERIC, threePfs(), List.of("0000:3d:01.1", id)));
 
     assertEquals(Kind.INVALID, e.kind());
     assertEquals(
@@ -112,8 +116,7 @@ class AllocatorTest {
   void escapesControlCharactersInTheMessage() {
     AllocationException e =
         assertThrows(
-            AllocationException.class,
-            () -> Allocator.allocate(GENERIC, threePfs(), List.of("a\nb")));
+            AllocationException.class, () -> allocate(GENERIC, threePfs(), List.of("a\nb")));
 
     assertEquals(
         "tried to allocate device \"a\\x0ab\", but it is not a PCI address (expected"
@@ -126,7 +129,7 @@ class AllocatorTest {
     AllocationException e =
         assertThrows(
             AllocationException.class,
-            () -> Allocator.allocate(GENERIC, threePfs(), List.of("0000:3d:02.0")));
+            () -> allocate(GENERIC, threePfs(), List.of("0000:3d:02.0")));
 
     assertEquals(Kind.UNKNOWN, e.kind());
     assertEquals(
@@ -142,8 +145,7 @@ class AllocatorTest {
 
     AllocationException e =
         assertThrows(
-            AllocationException.class,
-            () -> Allocator.allocate(GENERIC, vfs, List.of("0000:3d:01.1")));
+            AllocationException.class, () -> allocate(GENERIC, vfs, List.of("0000:3d:01.1")));
 
     assertEquals(Kind.UNHEALTHY, e.kind());
     assertEquals(
@@ -156,7 +158,7 @@ class AllocatorTest {
     AllocationException e =
         assertThrows(
             AllocationException.class,
-            () -> Allocator.allocate(GENERIC, threePfs(), List.of("0000:3d:01.1", "0000:3d:01.1")));
+            () -> allocate(GENERIC, threePfs(), List.of("0000:3d:01.1", "0000:3d:01.1")));
 
     assertEquals(Kind.INVALID, e.kind());
     assertEquals(
@@ -166,11 +168,156 @@ class AllocatorTest {
   @Test
   void refusesARequestWithoutDevices() {
     AllocationException e =
-        assertThrows(
-            AllocationException.class, () -> Allocator.allocate(GENERIC, threePfs(), List.of()));
+        assertThrows(AllocationException.class, () -> allocate(GENERIC, threePfs(), List.of()));
 
     assertEquals(Kind.INVALID, e.kind());
     assertEquals(
         "tried to allocate qat.intel.com/generic, but the request names no device", e.getMessage());
+  }
+
+  private static AllocationException refusedOn(FakeNodeVfs node, String id) {
+    return assertThrows(
+        AllocationException.class,
+        () -> Allocator.allocate(GENERIC, threePfs(), List.of("0000:3d:01.0", id), node));
+  }
+
+  @Test
+  void refusesAVfWhoseSysfsEntryIsGoneNow() {
+    AllocationException e =
+        refusedOn(
+            FakeNodeVfs.showing(threePfs()).set("0000:3d:01.1", new VfOnNode.Gone()),
+            "0000:3d:01.1");
+
+    assertEquals(Kind.GONE, e.kind());
+    assertEquals(
+        "tried to allocate VF 0000:3d:01.1, but it is no longer in sysfs (removed, or SR-IOV"
+            + " disabled on its PF)",
+        e.getMessage());
+  }
+
+  @Test
+  void refusesAVfOnAnotherDriverNow() {
+    AllocationException e =
+        refusedOn(
+            FakeNodeVfs.showing(threePfs())
+                .set(
+                    "0000:3d:01.1", FakeNodeVfs.present("c6xxvf", new VfioGroup(11, false), false)),
+            "0000:3d:01.1");
+
+    assertEquals(Kind.CHANGED, e.kind());
+    assertEquals(
+        "tried to allocate VF 0000:3d:01.1, but it is bound to c6xxvf now, not vfio-pci",
+        e.getMessage());
+  }
+
+  @Test
+  void refusesAnUnboundVfNamingEveryVfioDriver() {
+    VfOnNode unbound =
+        new VfOnNode.Present(
+            Optional.empty(),
+            Set.of("vfio-pci", "qat_vfio_pci"),
+            Optional.of(new VfioGroup(11, false)),
+            false);
+
+    AllocationException e =
+        refusedOn(FakeNodeVfs.showing(threePfs()).set("0000:3d:01.1", unbound), "0000:3d:01.1");
+
+    assertEquals(Kind.CHANGED, e.kind());
+    assertEquals(
+        "tried to allocate VF 0000:3d:01.1, but it has no driver now, not qat_vfio_pci or"
+            + " vfio-pci",
+        e.getMessage());
+  }
+
+  @Test
+  void refusesAVfInAnotherGroupNow() {
+    AllocationException e =
+        refusedOn(
+            FakeNodeVfs.showing(threePfs())
+                .set(
+                    "0000:3d:01.1",
+                    FakeNodeVfs.present("vfio-pci", new VfioGroup(77, false), true)),
+            "0000:3d:01.1");
+
+    assertEquals(Kind.CHANGED, e.kind());
+    assertEquals(
+        "tried to allocate VF 0000:3d:01.1, but it is in IOMMU group 77 now, not 11 as advertised",
+        e.getMessage());
+  }
+
+  @Test
+  void refusesAVfNowInNoIommuMode() {
+    AllocationException e =
+        refusedOn(
+            FakeNodeVfs.showing(threePfs())
+                .set(
+                    "0000:3d:01.1", FakeNodeVfs.present("vfio-pci", new VfioGroup(11, true), true)),
+            "0000:3d:01.1");
+
+    assertEquals(Kind.CHANGED, e.kind());
+    assertEquals(
+        "tried to allocate VF 0000:3d:01.1, but its VFIO node is /dev/vfio/noiommu-11 now, not"
+            + " /dev/vfio/11 as advertised",
+        e.getMessage());
+  }
+
+  @Test
+  void refusesAVfWithoutAnIommuGroupLinkNow() {
+    VfOnNode noGroup =
+        new VfOnNode.Present(Optional.of("vfio-pci"), Set.of("vfio-pci"), Optional.empty(), false);
+
+    AllocationException e =
+        refusedOn(FakeNodeVfs.showing(threePfs()).set("0000:3d:01.1", noGroup), "0000:3d:01.1");
+
+    assertEquals(Kind.CHANGED, e.kind());
+    assertEquals(
+        "tried to allocate VF 0000:3d:01.1, but it has no iommu_group link now (advertised in"
+            + " IOMMU group 11)",
+        e.getMessage());
+  }
+
+  @Test
+  void refusesAVfWhoseVfioNodeIsMissingNow() {
+    AllocationException e =
+        refusedOn(
+            FakeNodeVfs.showing(threePfs())
+                .set(
+                    "0000:3d:01.1",
+                    FakeNodeVfs.present("vfio-pci", new VfioGroup(11, false), false)),
+            "0000:3d:01.1");
+
+    assertEquals(Kind.CHANGED, e.kind());
+    assertEquals(
+        "tried to allocate VF 0000:3d:01.1, but its VFIO node /dev/vfio/11 is missing",
+        e.getMessage());
+  }
+
+  @Test
+  void refusesAVfWhoseEntryCannotBeRead() {
+    AllocationException e =
+        refusedOn(
+            FakeNodeVfs.showing(threePfs())
+                .set("0000:3d:01.1", new VfOnNode.Unreadable("/sys/x: Permission denied")),
+            "0000:3d:01.1");
+
+    assertEquals(Kind.CHANGED, e.kind());
+    assertEquals(
+        "tried to allocate VF 0000:3d:01.1, but its sysfs entry could not be read: /sys/x:"
+            + " Permission denied",
+        e.getMessage());
+  }
+
+  @Test
+  void checksTheNodeOnlyAfterTheSnapshotAcceptedTheId() {
+    List<Vf> vfs = new ArrayList<>(threePfs());
+    vfs.set(1, vfs.get(1).withHealth(Health.UNHEALTHY, "/dev/vfio/11 is missing"));
+    FakeNodeVfs node = FakeNodeVfs.showing(vfs).set("0000:3d:01.1", new VfOnNode.Gone());
+
+    AllocationException e =
+        assertThrows(
+            AllocationException.class,
+            () -> Allocator.allocate(GENERIC, vfs, List.of("0000:3d:01.1"), node));
+
+    assertEquals(Kind.UNHEALTHY, e.kind());
   }
 }

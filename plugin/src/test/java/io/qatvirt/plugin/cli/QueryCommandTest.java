@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Server;
 import io.qatvirt.plugin.allocation.AllocationPolicy;
+import io.qatvirt.plugin.allocation.FakeNodeVfs;
 import io.qatvirt.plugin.allocation.PreferredAllocator;
 import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.PciAddress;
@@ -54,14 +55,17 @@ class QueryCommandTest {
   @BeforeEach
   void serve() throws Exception {
     transport = new NettyUnixTransport();
+    List<Vf> vfs =
+        List.of(
+            vf("0000:6b:00.1", 41, 1, Health.HEALTHY),
+            vf("0000:6b:00.2", 42, -1, Health.UNHEALTHY));
     service =
         new DevicePluginService(
             "qat.intel.com/cy",
-            List.of(
-                vf("0000:6b:00.1", 41, 1, Health.HEALTHY),
-                vf("0000:6b:00.2", 42, -1, Health.UNHEALTHY)),
+            vfs,
             new PreferredAllocator(AllocationPolicy.BALANCED),
-            KubeletEvents.NONE);
+            KubeletEvents.NONE,
+            FakeNodeVfs.showing(vfs));
     socket = dir.resolve("qat.intel.com-cy.sock");
     server = transport.serve(socket, service);
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.qatvirt.plugin.allocation.AllocationPolicy;
 import io.qatvirt.plugin.allocation.PreferredAllocator;
+import io.qatvirt.plugin.allocation.VfOnNode;
 import io.qatvirt.plugin.api.v1beta1.ContainerPreferredAllocationRequest;
 import io.qatvirt.plugin.api.v1beta1.PreferredAllocationRequest;
 import io.qatvirt.plugin.device.DeviceSnapshot;
@@ -62,7 +63,8 @@ class DeviceManagerInProcessTest {
                 Duration.ofHours(1),
                 transport,
                 new PreferredAllocator(AllocationPolicy.PACKED),
-                KubeletEvents.NONE)) {
+                KubeletEvents.NONE,
+                address -> new VfOnNode.Gone())) {
       manager.start();
       kubelet.awaitRegistrations(1, Duration.ofSeconds(10));
 

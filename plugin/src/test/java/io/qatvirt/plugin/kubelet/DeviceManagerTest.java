@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.grpc.Server;
 import io.qatvirt.plugin.allocation.AllocationPolicy;
 import io.qatvirt.plugin.allocation.PreferredAllocator;
+import io.qatvirt.plugin.allocation.VfOnNode;
 import io.qatvirt.plugin.api.v1beta1.DevicePluginOptions;
 import io.qatvirt.plugin.api.v1beta1.RegisterRequest;
 import io.qatvirt.plugin.device.DeviceSnapshot;
@@ -102,7 +103,8 @@ class DeviceManagerTest {
                   failedRegistrations.incrementAndGet();
                 }
               }
-            });
+            },
+            address -> new VfOnNode.Gone());
     manager.start();
   }
 
@@ -262,7 +264,8 @@ class DeviceManagerTest {
                 GENERIC,
                 List.of(),
                 new PreferredAllocator(AllocationPolicy.NONE),
-                KubeletEvents.NONE));
+                KubeletEvents.NONE,
+                address -> new VfOnNode.Gone()));
     try {
       SocketInUseException e = assertThrows(SocketInUseException.class, this::startManager);
       assertEquals(

@@ -13,6 +13,7 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.qatvirt.plugin.allocation.AllocationPolicy;
+import io.qatvirt.plugin.allocation.FakeNodeVfs;
 import io.qatvirt.plugin.allocation.PreferredAllocator;
 import io.qatvirt.plugin.api.v1beta1.AllocateRequest;
 import io.qatvirt.plugin.api.v1beta1.AllocateResponse;
@@ -78,7 +79,11 @@ class DevicePluginServiceTest {
   void serve() throws Exception {
     service =
         new DevicePluginService(
-            RESOURCE, VFS, new PreferredAllocator(AllocationPolicy.BALANCED), KubeletEvents.NONE);
+            RESOURCE,
+            VFS,
+            new PreferredAllocator(AllocationPolicy.BALANCED),
+            KubeletEvents.NONE,
+            FakeNodeVfs.showing(VFS));
     String name = InProcessServerBuilder.generateName();
     server =
         InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
