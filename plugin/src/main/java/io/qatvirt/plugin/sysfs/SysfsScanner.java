@@ -1,6 +1,7 @@
 package io.qatvirt.plugin.sysfs;
 
 import io.qatvirt.plugin.device.DeviceSnapshot;
+import io.qatvirt.plugin.device.GroupViability;
 import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.PciAddress;
 import io.qatvirt.plugin.device.Vf;
@@ -45,6 +46,7 @@ public final class SysfsScanner implements VfScanner {
   private final VfDiscovery discovery;
   private final Path vfioDir;
   private final OnceLog once;
+  private final GroupReader groups;
   private final Map<PciAddress, FailedBind> failedBinds = new HashMap<>();
 
   private record FailedBind(String reason, long retryAt) {}
@@ -63,6 +65,7 @@ public final class SysfsScanner implements VfScanner {
     this.nanoTime = nanoTime;
     this.discovery = new VfDiscovery(config);
     this.vfioDir = config.devRoot().toAbsolutePath().normalize().resolve("vfio");
+    this.groups = new GroupReader(config);
   }
 
   @Override
@@ -90,14 +93,19 @@ public final class SysfsScanner implements VfScanner {
       }
       Set<String> vfioNodes = vfioNodes();
       for (Candidate candidate : bound) {
-        Vf vf = judge(candidate, vfioNodes);
-        byResource.computeIfAbsent(vf.resourceName(), name -> new ArrayList<>()).add(vf);
+        judge(candidate, vfioNodes)
+            .ifPresent(
+                vf ->
+                    byResource
+                        .computeIfAbsent(vf.resourceName(), name -> new ArrayList<>())
+                        .add(vf));
       }
       failedBinds
           .keySet()
           .retainAll(candidates.stream().map(c -> c.facts().address()).collect(Collectors.toSet()));
       return new DeviceSnapshot(byResource);
     } finally {
+      groups.endScan();
       once.endScan();
     }
   }
@@ -156,8 +164,16 @@ public final class SysfsScanner implements VfScanner {
     return names;
   }
 
-  private Vf judge(Candidate candidate, Set<String> vfioNodes) {
+  /** The VF as advertised; empty when its IOMMU group can't be passed through (logged). */
+  private Optional<Vf> judge(Candidate candidate, Set<String> vfioNodes) {
     VfFacts facts = candidate.facts();
+    GroupReader.Reading group = groups.read(facts.group());
+    Optional<String> notViable =
+        GroupViability.problem(facts.address(), facts.group(), group.members());
+    if (notViable.isPresent()) {
+      once.warn("tried to serve VF " + facts.address() + ", but " + notViable.get());
+      return Optional.empty();
+    }
     List<String> problems = new ArrayList<>();
     if (!onVfioPci(facts)) {
       FailedBind failed = failedBinds.get(facts.address());
@@ -171,22 +187,24 @@ public final class SysfsScanner implements VfScanner {
               + facts.group().devicePath()
               + " is missing: is /dev mounted into the plugin, and did vfio-pci create it?");
     }
+    group.error().ifPresent(problems::add);
     problems.addAll(candidate.pfProblems());
     Health health = problems.isEmpty() ? Health.HEALTHY : Health.UNHEALTHY;
     String reason = String.join("; ", problems);
     if (health == Health.UNHEALTHY) {
       once.warn("VF " + facts.address() + " is unhealthy: " + reason);
     }
-    return new Vf(
-        facts.address(),
-        facts.pf(),
-        candidate.vfIndex(),
-        candidate.kind(),
-        facts.group(),
-        facts.fixed().numaNode(),
-        facts.driver(),
-        health,
-        reason);
+    return Optional.of(
+        new Vf(
+            facts.address(),
+            facts.pf(),
+            candidate.vfIndex(),
+            candidate.kind(),
+            facts.group(),
+            facts.fixed().numaNode(),
+            facts.driver(),
+            health,
+            reason));
   }
 
   static boolean onVfioPci(VfFacts facts) {

@@ -26,7 +26,12 @@ record SimDevice(
   enum Kind {
     BRIDGE,
     PF,
-    VF
+    VF,
+    /**
+     * Any other function (a NIC, a bridge put in a group by a test); its driver is {@code
+     * pfDriver}.
+     */
+    FUNCTION
   }
 
   int deviceId() {
@@ -35,6 +40,9 @@ record SimDevice(
 
   /** The driver that binds it when no override says otherwise. */
   Optional<String> nativeDriver() {
+    if (kind == Kind.FUNCTION) {
+      return Optional.of(ids.pfDriver()).filter(name -> !name.isEmpty());
+    }
     return kind == Kind.VF ? ids.vfKernelDriver() : Optional.of(ids.pfDriver());
   }
 }

@@ -143,6 +143,45 @@ public final class SimulatedNode {
     return spec.address;
   }
 
+  /**
+   * Adds a plain PCI function (a NIC, a bridge, another VF-like device) in IOMMU group {@code
+   * group}, e.g. the group of a VF ({@link #group}), to put a neighbour there: bound to {@code
+   * driver} (loaded first), or with no driver when empty. {@code classCode} is the {@code class}
+   * file's value ({@code 0x020000} Ethernet, {@code 0x060400} PCI bridge).
+   */
+  public synchronized PciAddress addFunction(
+      String address, PciId id, int classCode, int group, Optional<String> driver)
+      throws IOException {
+    PciAddress at = parse(address);
+    registry.requireFree(at);
+    SriovDeviceType ids =
+        new SriovDeviceType(
+            id.vendor(),
+            id.device(),
+            id.device(),
+            driver.orElse(""),
+            Optional.empty(),
+            Optional.empty(),
+            1,
+            classCode);
+    SimDevice device =
+        new SimDevice(
+            at,
+            ids,
+            SimDevice.Kind.FUNCTION,
+            registry.bridgeFor(at).resolve(at.toString()),
+            new VfioGroup(group, false),
+            Optional.empty(),
+            -1,
+            -1);
+    registry.add(device);
+    if (driver.isPresent()) {
+      layout.loadDriver(driver.get());
+      layout.bind(device, driver.get());
+    }
+    return at;
+  }
+
   interface Starts {
     VfStart of(int index);
   }
