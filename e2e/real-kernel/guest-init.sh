@@ -1,7 +1,8 @@
 #!/bin/busybox sh
 # /init of the real-kernel test guest. Mounts the kernel's filesystems, loads the modules the
 # host script listed (in modules.dep order), mounts the host's / and the repository read-only
-# over 9p, runs /scenarios.sh under a time limit and powers off, whatever happened.
+# over 9p, runs /scenarios.sh (or the qatvirt.script named on the kernel command line) under a
+# time limit and powers off, whatever happened.
 /bin/busybox --install -s /bin
 export PATH=/bin HOME=/
 mount -t proc proc /proc
@@ -22,13 +23,19 @@ finish() {
   echo o >/proc/sysrq-trigger
 }
 
+# What this boot runs, from the kernel command line: the module list (qatvirt.modules) and the
+# script (qatvirt.script); by default the plugin's scenarios.
+arg() { sed -n "s/.*qatvirt\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
+order=$(arg modules)
+script=$(arg script)
+
 # The PF's driver (nvme), vfio-pci and the 9p share, in dependency order.
 while read -r m; do
   insmod "/modules/$m" || {
     echo "FAIL guest: tried to insmod $m, but it failed: $(dmesg | tail -3 | tr '\n' ' ')"
     finish 1
   }
-done </modules/order
+done <"/modules/${order:-order}"
 
 ip link set lo up
 
@@ -51,10 +58,10 @@ cp -r /cds /host/tmp/cds
 
 # The scenarios stop 10 s before the host would kill QEMU (qatvirt.deadline on the kernel
 # command line, epoch seconds; the guest's clock is the host's), so this power-off comes first.
-deadline=$(sed -n 's/.*qatvirt\.deadline=\([0-9]*\).*/\1/p' /proc/cmdline)
+deadline=$(arg deadline)
 limit=$((${deadline:-0} - $(date +%s) - 10))
 [ "$limit" -ge 10 ] || limit=10
-timeout "$limit" sh /scenarios.sh
+timeout "$limit" sh "/${script:-scenarios.sh}"
 rc=$?
 [ "$rc" = 143 ] && echo "FAIL guest: the scenarios did not finish within the $limit s left before the host's deadline"
 finish "$rc"

@@ -3,24 +3,31 @@
 # emulated SR-IOV NVMe controllers whose VFs stand in for QAT VFs, an emulated Intel IOMMU,
 # vfio-pci and /dev/vfio. The guest runs e2e/real-kernel/scenarios.sh, which prints one `PASS <name>` or
 # `FAIL <name>: <why>` line per scenario; this script exits 0 only if every scenario passed.
+# Then, for each Gen4 sample VM, the same kernel boots again the way a KubeVirt guest is booted
+# (no IOMMU) and runs the sample's own guest set-up (guest-setup.sh): its modprobe.d, modules-load.d
+# and sysctl.d files and its modprobe/sysctl runcmd lines, read from samples/vmi/ here.
 #
 # Usage: bash e2e/real-kernel/run.sh      (as root on Debian 12; installs what it lacks via apt)
 # Needs: plugin/target/qat-device-plugin.jar and the plugin's tests jar (mvn -pl plugin -am package).
 # Environment:
 #   QATVIRT_RK_BUILD    build folder (default: e2e/real-kernel/.cache): kernel, initramfs, logs
 #   QATVIRT_RK_TIMEOUT  hard limit for the guest in seconds (default 240)
+#   QATVIRT_RK_SAMPLE_TIMEOUT  the same for each sample's guest (default 90)
 #   QATVIRT_RK_JAVA     java binary the guest runs (default: the host's java 17)
 #   QATVIRT_RK_SCENARIOS  guest script to run instead of scenarios.sh (for debugging)
+#   QATVIRT_RK_SAMPLES  the samples whose guest set-up runs (default: both Gen4 samples; "" for none)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=${QATVIRT_RK_BUILD:-$here/.cache}
 timeout_s=${QATVIRT_RK_TIMEOUT:-240}
+sample_timeout_s=${QATVIRT_RK_SAMPLE_TIMEOUT:-90}
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
 log=$build/serial.log
 scenarios=(unbound-vfs-bound-and-advertised nvme-bound-vfs-rebound hot-removal-and-return vfio-bound-vf-left-untouched sigterm-cleanup)
+read -ra samples <<<"${QATVIRT_RK_SAMPLES-gen4-cy-dc-vm gen4-ipsec-vpp-vm}"
 
 say() { printf 'real-kernel: %s\n' "$*" >&2; }
 die() {
@@ -110,6 +117,10 @@ load_order() {
 }
 order=$(load_order "${wanted[@]}") # a die inside ends this subshell, and set -e the script
 mapfile -t modules <<<"$order"
+# The sample guests' boot loads only what a distribution's initramfs and udev would (the host's
+# files, the PF's driver); vfio and vfio-pci come from the sample's own `modprobe vfio-pci`.
+order=$(load_order virtio_pci 9pnet_virtio 9p nvme)
+mapfile -t modules_noiommu <<<"$order"
 
 # --- 4. What the guest runs -------------------------------------------------------------------
 java_bin=${QATVIRT_RK_JAVA:-}
@@ -181,13 +192,74 @@ if [[ ! -f $cds/key || $(cat "$cds/key") != "$cds_key" ]]; then
   dump_cds
 fi
 
+# --- 4c. The samples' guest set-up, read from their cloud-init ------------------------------
+# Each sample's user data is a YAML block inside the VM's YAML; these read the shapes the samples
+# use (a `- path:` entry with a literal `content: |` block; runcmd items, plain or double-quoted)
+# and fail on anything else. RealKernelIT checks what the guest reports against exact values.
+sample_file_paths() { # <sample.yaml>: write_files paths under /etc/{modprobe,modules-load,sysctl}.d
+  sed -n 's#^ *- path: \(/etc/\(modprobe\|modules-load\|sysctl\)\.d/[^ ]*\) *$#\1#p' "$1"
+}
+sample_file_content() { # <sample.yaml> <path>: the content of that write_files entry
+  awk -v want="$2" '
+    function indent(s) { match(s, /^ */); return RLENGTH }
+    state == 0 && /^ *- path: / {
+      p = $0; sub(/^ *- path: */, "", p); sub(/ *$/, "", p)
+      if (p == want) { state = 1; key = indent($0) + 2 }
+      next
+    }
+    state == 1 && !/^ *$/ {
+      if (indent($0) < key) exit
+      if (indent($0) == key && $0 ~ /^ *content: *\| *$/) state = 2
+      next
+    }
+    state == 2 {
+      if ($0 ~ /^ *$/) { blanks = blanks "\n"; next }
+      if (indent($0) <= key) { state = 3; exit }
+      if (!body) body = indent($0)
+      printf "%s%s\n", blanks, substr($0, body + 1); blanks = ""; found = 1
+    }
+    END { exit(found ? 0 : 3) }' "$1"
+}
+sample_runcmd() { # <sample.yaml>: the runcmd items, one a line, quotes removed
+  awk '
+    function indent(s) { match(s, /^ */); return RLENGTH }
+    /^ *runcmd: *$/ { at = indent($0); on = 1; next }
+    on && !/^ *$/ {
+      if (indent($0) < at || (indent($0) == at && $0 !~ /^ *- /)) { on = 0; next }
+      if (indent($0) == at) { item = $0; sub(/^ *- */, "", item); if (item ~ /^".*"$/) item = substr(item, 2, length(item) - 2); print item }
+    }' "$1"
+}
+# Lays out <dir>/<sample>/files/<path> (the files the guest writes), runcmd (its modprobe and
+# sysctl lines) and nr_hugepages (what its sysctl.d files ask for); a sample that cannot be read
+# gets <dir>/<sample>/problem instead, which the guest reports as its FAIL line.
+stage_sample() { # <sample name> <dir>
+  local yaml=$repo/samples/vmi/$1.yaml out=$2/$1 p paths=() count
+  mkdir -p "$out/files"
+  [[ -f $yaml ]] || { echo "tried to read $yaml, but it does not exist" >"$out/problem"; return; }
+  mapfile -t paths < <(sample_file_paths "$yaml")
+  ((${#paths[@]})) || { echo "tried to find write_files under /etc/modprobe.d, /etc/modules-load.d or /etc/sysctl.d in $yaml, but it has none" >"$out/problem"; return; }
+  for p in "${paths[@]}"; do
+    mkdir -p "$out/files${p%/*}"
+    sample_file_content "$yaml" "$p" >"$out/files$p" ||
+      { echo "tried to read the content of $p in $yaml, but it is not a literal block (content: |)" >"$out/problem"; return; }
+  done
+  sample_runcmd "$yaml" | grep -E '^(modprobe|sysctl)( |$)' >"$out/runcmd" ||
+    { echo "tried to find modprobe or sysctl lines in the runcmd of $yaml, but it has none" >"$out/problem"; return; }
+  count=$(cat "$out"/files/etc/sysctl.d/* 2>/dev/null | sed -n 's/^[[:space:]]*vm\.nr_hugepages[[:space:]]*=[[:space:]]*\([0-9][0-9]*\)[[:space:]]*$/\1/p' | tail -1)
+  [[ -n $count ]] || { echo "tried to find vm.nr_hugepages in the sysctl.d files of $yaml, but none sets it" >"$out/problem"; return; }
+  echo "$count" >"$out/nr_hugepages"
+}
+# Whether the kernel was built with vfio's no-IOMMU mode (the samples' enable_unsafe_noiommu_mode).
+noiommu_config=$(sed -n 's/^CONFIG_VFIO_NOIOMMU=\(.*\)/\1/p' "$kroot/boot/config-$kver" 2>/dev/null)
+noiommu_config=${noiommu_config:-n}
+
 # --- 5. initramfs -----------------------------------------------------------------------------
 initrd_dir=$build/initramfs
 rm -rf "$initrd_dir"
-mkdir -p "$initrd_dir"/{bin,dev,proc,sys,host,modules,etc}
+mkdir -p "$initrd_dir"/{bin,dev,proc,sys,host,modules,etc,samples}
 cp /bin/busybox "$initrd_dir/bin/busybox"
 cp "$here/guest-init.sh" "$initrd_dir/init"
-cp "$here/guest-lib.sh" "$initrd_dir/"
+cp "$here/guest-lib.sh" "$here/guest-setup.sh" "$initrd_dir/"
 cp "${QATVIRT_RK_SCENARIOS:-$here/scenarios.sh}" "$initrd_dir/scenarios.sh"
 chmod +x "$initrd_dir/init" "$initrd_dir/scenarios.sh"
 : >"$initrd_dir/modules/order"
@@ -201,7 +273,17 @@ for m in "${modules[@]}"; do
     *) cp "$src" "$initrd_dir/modules/$base" ;;
   esac
   echo "$base" >>"$initrd_dir/modules/order"
+  # The same modules where modprobe looks for them, for the sample guests' `modprobe vfio-pci`.
+  mkdir -p "$initrd_dir/lib/modules/$kver/$(dirname "$m")"
+  cp "$initrd_dir/modules/$base" "$initrd_dir/lib/modules/$kver/$(dirname "$m")/"
 done
+for m in "${modules_noiommu[@]}"; do
+  base=$(basename "$m")
+  echo "${base%.ko*}.ko" >>"$initrd_dir/modules/order-noiommu"
+done
+cp "$moddir"/modules.{order,builtin,builtin.modinfo} "$initrd_dir/lib/modules/$kver/" 2>/dev/null || true
+depmod -b "$initrd_dir" "$kver" || die "tried to run depmod on the initramfs's modules, but it failed"
+for s in "${samples[@]}"; do stage_sample "$s" "$initrd_dir/samples"; done
 # The guest reads its settings from here (paths as seen inside the chroot into the host's /).
 mkdir -p "$initrd_dir/cds"
 cp "$cds"/*.jsa "$initrd_dir/cds/" 2>/dev/null || say "note: no class-data archives; the guest's JVMs start slower"
@@ -212,6 +294,7 @@ REPO='$repo'
 JAR='$jar'
 TESTS_JAR='$tests_jar'
 KVER='$kver'
+NOIOMMU_CONFIG='$noiommu_config'
 EOF
 (cd "$initrd_dir" && find . | cpio -o -H newc --quiet | gzip -1) >"$build/initrd.gz" ||
   die "tried to pack the initramfs with cpio, but it failed"
@@ -225,61 +308,100 @@ EOF
 # timer through the interrupt-remapped IO-APIC, and the kernel panics ("timer doesn't work").
 # qatvirt.deadline: when the host kills QEMU (epoch s); the guest powers off before.
 sriov=sriov_max_vfs=2,sriov_vq_flexible=4,sriov_vi_flexible=4,max_ioqpairs=8,msix_qsize=8
-qemu=(qemu-system-x86_64 -accel tcg
-  -machine q35,kernel-irqchip=split -cpu max -m 2048 -smp 2
+common=(qemu-system-x86_64 -accel tcg -cpu max -smp 2
   -display none -monitor none -serial stdio -no-reboot
   -kernel "$vmlinuz" -initrd "$build/initrd.gz"
-  -append "console=ttyS0 intel_iommu=on panic=-1 quiet loglevel=3 no_timer_check qatvirt.deadline=$(($(date +%s) + timeout_s))"
-  -device intel-iommu,intremap=on,caching-mode=on
-  -device nvme-subsys,id=subsys0,nqn=subsys0
-  -device pcie-root-port,id=rp1,chassis=1
-  -device nvme,id=nv0,serial=qatvirt0,bus=rp1,subsys=subsys0,$sriov
-  -device nvme-subsys,id=subsys1,nqn=subsys1
-  -device pcie-root-port,id=rp2,chassis=2
-  -device nvme,id=nv1,serial=qatvirt1,bus=rp2,subsys=subsys1,$sriov
   -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap
   -virtfs local,path="$repo",mount_tag=repo,security_model=none,readonly=on,multidevs=remap
 )
+append="console=ttyS0 panic=-1 quiet loglevel=3 no_timer_check"
 say "kernel $kver, ${#modules[@]} modules, guest java $java_bin"
-say "booting the guest (TCG, hard limit ${timeout_s}s); serial log: $log"
-t_boot=$(ms)
-set +e
-timeout --kill-after=10 "$timeout_s" "${qemu[@]}" </dev/null 2>"$build/qemu.err" | tee -a "$log"
-rcs=("${PIPESTATUS[@]}")
-set -e
-t_end=$(ms)
-qemu_rc=${rcs[0]}
 
-# --- 7. Verdict -------------------------------------------------------------------------------
-tr -d '\r' <"$log" >"$build/serial.txt"
-guest_problem=""
-if ((qemu_rc == 124 || qemu_rc == 137)); then
-  guest_problem="QEMU did not finish within ${timeout_s}s and was killed"
-elif ((qemu_rc != 0)); then
-  guest_problem="QEMU exited with $qemu_rc: $(head -c 2000 "$build/qemu.err" | tr '\n' ' ')"
-elif grep -q 'Kernel panic' "$build/serial.txt"; then
-  guest_problem="the guest kernel panicked: $(grep -m1 'Kernel panic' "$build/serial.txt")"
-elif ! grep -q '^QATVIRT-GUEST-DONE' "$build/serial.txt"; then
-  guest_problem="the guest never reached the end of its scenarios"
-elif grep -q '^FAIL guest:' "$build/serial.txt"; then
-  guest_problem=$(grep -m1 '^FAIL guest:' "$build/serial.txt" | cut -d: -f2-)
-fi
-failed=0
-if [[ -n $guest_problem ]]; then
-  say "FAIL guest: $guest_problem (last lines of $log below)"
-  tail -n 15 "$build/serial.txt" | sed 's/^/  serial| /' >&2
-  failed=1
-fi
-for s in "${scenarios[@]}"; do
-  if grep -q "^PASS $s\$" "$build/serial.txt" && ! grep -q "^FAIL $s:" "$build/serial.txt"; then
-    echo "PASS $s"
+# Boots one guest; its console goes to <log> (and to this script's output). Sets boot_problem to
+# why the guest did not finish, or to "".
+boot_problem=""
+boot() { # <hard limit s> <log> <qemu arguments after the common ones>...
+  local limit=$1 glog=$2 rc
+  shift 2
+  : >"$glog"
+  set +e
+  timeout --kill-after=10 "$limit" "${common[@]}" "$@" </dev/null 2>"$build/qemu.err" | tee -a "$glog"
+  rc=${PIPESTATUS[0]}
+  set -e
+  tr -d '\r' <"$glog" >"${glog%.log}.txt"
+  glog=${glog%.log}.txt
+  boot_problem=""
+  if ((rc == 124 || rc == 137)); then
+    boot_problem="QEMU did not finish within ${limit}s and was killed"
+  elif ((rc != 0)); then
+    boot_problem="QEMU exited with $rc: $(head -c 2000 "$build/qemu.err" | tr '\n' ' ')"
+  elif grep -q 'Kernel panic' "$glog"; then
+    boot_problem="the guest kernel panicked: $(grep -m1 'Kernel panic' "$glog")"
+  elif ! grep -q '^QATVIRT-GUEST-DONE' "$glog"; then
+    boot_problem="the guest never reached the end of its scenarios"
+  elif grep -q '^FAIL guest:' "$glog"; then
+    boot_problem=$(grep -m1 '^FAIL guest:' "$glog" | cut -d: -f2-)
+  fi
+  if [[ -n $boot_problem ]]; then
+    say "FAIL guest: $boot_problem (last lines of ${glog%.txt}.log below)"
+    tail -n 15 "$glog" | sed 's/^/  serial| /' >&2
+  fi
+  return 0
+}
+# A scenario's verdict from a guest's console: its PASS line, or its FAIL line, or why it has none.
+verdict() { # <console text> <scenario> <boot problem>
+  if grep -q "^PASS $2\$" "$1" && ! grep -q "^FAIL $2:" "$1"; then
+    echo "PASS $2"
   else
-    why=$(grep -m1 "^FAIL $s:" "$build/serial.txt" | cut -d: -f2- || true)
-    echo "FAIL $s:${why:- no result line from the guest${guest_problem:+ ($guest_problem)}}"
+    why=$(grep -m1 "^FAIL $2:" "$1" | cut -d: -f2- || true)
+    echo "FAIL $2:${why:- no result line from the guest${3:+ ($3)}}"
     failed=1
   fi
+}
+declare -A sample_problems=()
+failed=0
+
+say "booting the guest (TCG, hard limit ${timeout_s}s); serial log: $log"
+t_boot=$(ms)
+boot "$timeout_s" "$log" -machine q35,kernel-irqchip=split -m 2048 \
+  -append "$append intel_iommu=on qatvirt.deadline=$(($(date +%s) + timeout_s))" \
+  -device intel-iommu,intremap=on,caching-mode=on \
+  -device nvme-subsys,id=subsys0,nqn=subsys0 \
+  -device pcie-root-port,id=rp1,chassis=1 \
+  -device nvme,id=nv0,serial=qatvirt0,bus=rp1,subsys=subsys0,$sriov \
+  -device nvme-subsys,id=subsys1,nqn=subsys1 \
+  -device pcie-root-port,id=rp2,chassis=2 \
+  -device nvme,id=nv1,serial=qatvirt1,bus=rp2,subsys=subsys1,$sriov
+t_end=$(ms)
+[[ -z $boot_problem ]] || failed=1
+main_problem=$boot_problem
+
+# --- 7. The samples' guest set-up, each in a guest booted as KubeVirt boots one ---------------
+# No IOMMU (no intel-iommu device: KubeVirt gives its guests none), one SR-IOV NVMe PF whose VF
+# stands in for the QAT VF. Memory: the sample's hugepages (2 MiB each) plus 1 GiB for the rest.
+t_samples=$(ms)
+for s in "${samples[@]}"; do
+  slog=$build/serial-$s.log
+  pages=$(cat "$initrd_dir/samples/$s/nr_hugepages" 2>/dev/null || echo 0)
+  mem=$((pages * 2 + 1024))
+  say "booting the $s guest (no IOMMU, ${mem} MiB, hard limit ${sample_timeout_s}s); serial log: $slog"
+  boot "$sample_timeout_s" "$slog" -machine q35 -m "$mem" \
+    -append "$append qatvirt.modules=order-noiommu qatvirt.script=guest-setup.sh qatvirt.sample=$s qatvirt.deadline=$(($(date +%s) + sample_timeout_s))" \
+    -device nvme-subsys,id=subsys0,nqn=subsys0 \
+    -device pcie-root-port,id=rp1,chassis=1 \
+    -device nvme,id=nv0,serial=qatvirt0,bus=rp1,subsys=subsys0,$sriov
+  [[ -z $boot_problem ]] || failed=1
+  sample_problems[$s]=$boot_problem
 done
-grep '^TIMING ' "$build/serial.txt" || true
-echo "TIMING host-total-ms $((t_end - t_start)) (qemu $((t_end - t_boot)))"
-say "log: $log"
+t_samples_end=$(ms)
+
+# --- 8. Verdict -------------------------------------------------------------------------------
+for s in "${scenarios[@]}"; do verdict "$build/serial.txt" "$s" "$main_problem"; done
+for s in "${samples[@]}"; do
+  verdict "$build/serial-$s.txt" "guest-setup-$s" "${sample_problems[$s]}"
+  grep '^VALUE ' "$build/serial-$s.txt" || true
+done
+grep -h '^TIMING ' "$build/serial.txt" || true
+echo "TIMING host-total-ms $(($(ms) - t_start)) (qemu $((t_end - t_boot)), sample guests $((t_samples_end - t_samples)))"
+say "log: $log${samples[*]:+ and $build/serial-<sample>.log}"
 exit $failed

@@ -10,10 +10,15 @@ import java.util.Optional;
 /**
  * What e2e/real-kernel/run.sh printed, read back: one {@code PASS <name>} or {@code FAIL <name>:
  * <why>} line per scenario, {@code TIMING ...} lines (the script repeats the guest's in its
- * summary; each is kept once), and its exit code.
+ * summary; each is kept once), {@code VALUE <scenario> <key> <value>} lines (what a scenario saw,
+ * by key; the first of repeated lines is kept), and its exit code.
  */
 record ScenarioReport(
-    Map<String, Optional<String>> outcomes, List<String> timings, int exitCode, String output) {
+    Map<String, Optional<String>> outcomes,
+    List<String> timings,
+    Map<String, Map<String, String>> values,
+    int exitCode,
+    String output) {
 
   /** Every scenario the guest runs; each must PASS. */
   static final List<String> SCENARIOS =
@@ -22,12 +27,15 @@ record ScenarioReport(
           "nvme-bound-vfs-rebound",
           "hot-removal-and-return",
           "vfio-bound-vf-left-untouched",
-          "sigterm-cleanup");
+          "sigterm-cleanup",
+          "guest-setup-gen4-cy-dc-vm",
+          "guest-setup-gen4-ipsec-vpp-vm");
 
   /** Reads the script's output; a scenario maps to empty when it passed, else to its reason. */
   static ScenarioReport parse(String output, int exitCode) {
     Map<String, Optional<String>> outcomes = new LinkedHashMap<>();
     List<String> timings = new ArrayList<>();
+    Map<String, Map<String, String>> values = new LinkedHashMap<>();
     for (String line : output.split("\r?\n")) {
       if (line.startsWith("PASS ")) {
         outcomes.putIfAbsent(line.substring(5).trim(), Optional.empty());
@@ -38,10 +46,28 @@ record ScenarioReport(
         outcomes.put(name, Optional.of(why));
       } else if (line.startsWith("TIMING ") && !timings.contains(line.substring(7))) {
         timings.add(line.substring(7));
+      } else if (line.startsWith("VALUE ")) {
+        String[] parts = line.substring(6).split(" ", 3);
+        if (parts.length >= 2) {
+          values
+              .computeIfAbsent(parts[0], scenario -> new LinkedHashMap<>())
+              .putIfAbsent(parts[1], parts.length == 3 ? parts[2] : "");
+        }
       }
     }
+    Map<String, Map<String, String>> frozen = new LinkedHashMap<>();
+    values.forEach((scenario, seen) -> frozen.put(scenario, Collections.unmodifiableMap(seen)));
     return new ScenarioReport(
-        Collections.unmodifiableMap(outcomes), List.copyOf(timings), exitCode, output);
+        Collections.unmodifiableMap(outcomes),
+        List.copyOf(timings),
+        Collections.unmodifiableMap(frozen),
+        exitCode,
+        output);
+  }
+
+  /** What a scenario reported in its VALUE lines, by key; empty when it reported none. */
+  Map<String, String> valuesOf(String scenario) {
+    return values.getOrDefault(scenario, Map.of());
   }
 
   /** Why the run does not count as a pass, one line per problem; empty when it does. */

@@ -3,6 +3,7 @@ package io.qatvirt.plugin.realkernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,12 @@ class ScenarioReportTest {
       PASS hot-removal-and-return
       PASS vfio-bound-vf-left-untouched
       PASS sigterm-cleanup
+      VALUE guest-setup-gen4-cy-dc-vm nr_hugepages 512
+      VALUE guest-setup-gen4-cy-dc-vm bind-errors\s
+      PASS guest-setup-gen4-cy-dc-vm
+      PASS guest-setup-gen4-ipsec-vpp-vm
       TIMING boot-to-init-s 2.59
+      VALUE guest-setup-gen4-cy-dc-vm nr_hugepages 0
       TIMING host-total-ms 61234 (qemu 55000)
       """;
 
@@ -28,6 +34,16 @@ class ScenarioReportTest {
     assertEquals(List.of(), report.problems());
     assertEquals(
         List.of("boot-to-init-s 2.59", "host-total-ms 61234 (qemu 55000)"), report.timings());
+  }
+
+  @Test
+  void valueLinesAreReadByScenarioAndKeyTheFirstOfARepeatKept() {
+    ScenarioReport report = ScenarioReport.parse(ALL_PASS, 0);
+
+    assertEquals(
+        Map.of("nr_hugepages", "512", "bind-errors", ""),
+        report.valuesOf("guest-setup-gen4-cy-dc-vm"));
+    assertEquals(Map.of(), report.valuesOf("guest-setup-gen4-ipsec-vpp-vm"));
   }
 
   @Test
@@ -57,7 +73,9 @@ class ScenarioReportTest {
             "no result for scenario nvme-bound-vfs-rebound",
             "no result for scenario hot-removal-and-return",
             "no result for scenario vfio-bound-vf-left-untouched",
-            "no result for scenario sigterm-cleanup"),
+            "no result for scenario sigterm-cleanup",
+            "no result for scenario guest-setup-gen4-cy-dc-vm",
+            "no result for scenario guest-setup-gen4-ipsec-vpp-vm"),
         ScenarioReport.parse(output, 2).problems());
   }
 
