@@ -1,11 +1,13 @@
 package io.qatvirt.plugin.cli;
 
 import io.qatvirt.plugin.allocation.AllocationPolicy;
+import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.PciId;
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.device.ScanFlags;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
@@ -56,6 +58,19 @@ final class Converters {
                           + Arrays.stream(AllocationPolicy.values())
                               .map(AllocationPolicy::cliName)
                               .collect(Collectors.joining(", "))));
+    }
+  }
+
+  /** {@code healthy} or {@code unhealthy}. */
+  static final class HealthConverter implements ITypeConverter<Health> {
+    @Override
+    public Health convert(String value) {
+      for (Health health : Health.values()) {
+        if (health.apiValue().toLowerCase(Locale.ROOT).equals(value)) {
+          return health;
+        }
+      }
+      throw new TypeConversionException("'" + value + "' is not healthy or unhealthy");
     }
   }
 

@@ -4,6 +4,7 @@ import io.qatvirt.common.DurationConverter;
 import io.qatvirt.plugin.PluginSettings;
 import io.qatvirt.plugin.RunningPlugin;
 import io.qatvirt.plugin.allocation.AllocationPolicy;
+import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.kubelet.SocketInUseException;
 import io.qatvirt.plugin.sysfs.FileSysfsWriter;
 import io.qatvirt.plugin.sysfs.ScanConfig;
@@ -61,6 +62,18 @@ public final class PluginCommand implements Callable<Integer> {
       paramLabel = "<dir>",
       description = "Where debugfs is mounted, for the QAT heartbeat (default: ${DEFAULT-VALUE}).")
   private Path debugfsRoot;
+
+  @Option(
+      names = "--heartbeat-unreadable",
+      defaultValue = "healthy",
+      paramLabel = "<health>",
+      converter = Converters.HealthConverter.class,
+      description =
+          "How the VFs of a PF count when its QAT heartbeat"
+              + " (<debugfs-root>/qat_<driver>_<PF>/heartbeat/status) can't be read (missing,"
+              + " denied, garbage): healthy or unhealthy (default: ${DEFAULT-VALUE}). Either way"
+              + " it is logged once per PF and shown by the metric qat_pf_heartbeat_unreadable.")
+  private Health heartbeatUnreadable;
 
   @Option(
       names = "--kubelet-dir",
@@ -160,7 +173,8 @@ public final class PluginCommand implements Callable<Integer> {
             kernelVfDrivers.families(),
             extraVfIds.ids(),
             maxNumDevices,
-            !noBind);
+            !noBind,
+            heartbeatUnreadable);
     return new PluginSettings(
         scan,
         kubeletDir,

@@ -12,6 +12,7 @@ import io.qatvirt.plugin.kubelet.KubeletEvents;
 import io.qatvirt.plugin.sysfs.BindEvents;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       changed});
  *   <li>{@code qat_bind_failures_total}: failed attempts to bind a VF to vfio-pci;
  *   <li>{@code qat_binds_total}: VFs bound to vfio-pci;
+ *   <li>{@code qat_pf_heartbeat_unreadable{pf}}: 1 while a PF's QAT heartbeat can't be read
+ *       (missing, denied, garbage), 0 while it can (gauge; a PF that is gone is dropped);
  *   <li>{@code qat_registrations_total{resource,result}}: Register calls to kubelet ({@code
  *       accepted}, {@code failed}).
  * </ul>
@@ -34,6 +37,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PluginMetrics implements KubeletEvents, BindEvents {
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final Set<String> seenResources = ConcurrentHashMap.newKeySet();
+  private final Set<PciAddress> heartbeatPfs = ConcurrentHashMap.newKeySet();
 
   private final Gauge devices =
       Gauge.builder()
@@ -68,6 +72,13 @@ public final class PluginMetrics implements KubeletEvents, BindEvents {
       Counter.builder()
           .name("qat_binds_total")
           .help("VFs bound to vfio-pci by the plugin")
+          .register(registry);
+  private final Gauge heartbeatUnreadable =
+      Gauge.builder()
+          .name("qat_pf_heartbeat_unreadable")
+          .help(
+              "1 while the QAT heartbeat of a PF can't be read (missing, denied, garbage), else 0")
+          .labelNames("pf")
           .register(registry);
   private final Counter registrations =
       Counter.builder()
@@ -115,5 +126,20 @@ public final class PluginMetrics implements KubeletEvents, BindEvents {
   @Override
   public void bindFailed(PciAddress vf, String reason) {
     bindFailures.inc();
+  }
+
+  @Override
+  public void heartbeats(Map<PciAddress, Boolean> unreadable) {
+    for (PciAddress gone : heartbeatPfs) {
+      if (!unreadable.containsKey(gone)) {
+        heartbeatUnreadable.remove(gone.toString());
+      }
+    }
+    heartbeatPfs.retainAll(unreadable.keySet());
+    unreadable.forEach(
+        (pf, cannotRead) -> {
+          heartbeatPfs.add(pf);
+          heartbeatUnreadable.labelValues(pf.toString()).set(cannotRead ? 1 : 0);
+        });
   }
 }

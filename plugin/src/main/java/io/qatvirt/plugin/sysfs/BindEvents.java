@@ -2,9 +2,11 @@ package io.qatvirt.plugin.sysfs;
 
 import io.qatvirt.plugin.device.PciAddress;
 import java.time.Duration;
+import java.util.Map;
 
 /**
- * Told of every bind attempt the scanner makes, e.g. to count metrics. Called on the scan thread.
+ * Told of every bind attempt the scanner makes, and after each scan of the PFs' heartbeats, e.g. to
+ * count metrics. Called on the scan thread.
  */
 public interface BindEvents {
 
@@ -23,4 +25,10 @@ public interface BindEvents {
 
   /** Binding failed; {@code reason} is the sentence the scanner also logs. */
   void bindFailed(PciAddress vf, String reason);
+
+  /**
+   * After each scan: every PF whose QAT heartbeat was read, and whether it could not be read
+   * (missing, denied, garbage). A PF left out is gone, or has no heartbeat.
+   */
+  default void heartbeats(Map<PciAddress, Boolean> unreadable) {}
 }

@@ -1,12 +1,16 @@
 package io.qatvirt.plugin.sysfs;
 
+import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.KindDecision;
 import io.qatvirt.plugin.device.PciAddress;
+import io.qatvirt.plugin.device.Printable;
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.device.ResourceKinds;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,9 +25,11 @@ final class PfReader {
       new KindDecision(ResourceKinds.GENERIC, Optional.empty());
 
   private final Path debugfsRoot;
+  private final Health heartbeatUnreadable;
 
   PfReader(ScanConfig config) {
     this.debugfsRoot = config.debugfsRoot().toAbsolutePath().normalize();
+    this.heartbeatUnreadable = config.heartbeatUnreadable();
   }
 
   /**
@@ -33,6 +39,7 @@ final class PfReader {
   PfInfo read(PciAddress pf, Path pfDir, Optional<QatFamily> family) {
     List<String> problems = new ArrayList<>();
     KindDecision kind = NOT_SERVICE_AWARE;
+    Optional<PfInfo.Heartbeat> heartbeat = Optional.empty();
     if (family.isPresent() && family.get().serviceAware()) {
       Optional<String> state = SysfsFiles.firstLineIfReadable(pfDir.resolve("qat/state"));
       Optional<String> services = SysfsFiles.firstLineIfReadable(pfDir.resolve("qat/cfg_services"));
@@ -49,16 +56,49 @@ final class PfReader {
       String driver = SysfsFiles.driverName(pfDir).orElse(family.get().pfDriver());
       Path status =
           debugfsRoot.resolve("qat_" + driver + "_" + pf).resolve("heartbeat").resolve("status");
-      if (SysfsFiles.firstLineIfReadable(status).filter("-1"::equals).isPresent()) {
-        problems.add(
-            "its PF "
-                + pf
-                + " failed its heartbeat ("
-                + status
-                + " reads -1): the QAT device needs a reset; check dmesg and qat/auto_reset");
+      Optional<String> unreadable = Optional.empty();
+      try {
+        String text = SysfsFiles.firstLine(status);
+        if (text.equals("-1")) {
+          problems.add(
+              "its PF "
+                  + pf
+                  + " failed its heartbeat ("
+                  + status
+                  + " reads -1): the QAT device needs a reset; check dmesg and qat/auto_reset");
+        } else if (!text.equals("0")) {
+          unreadable =
+              Optional.of("it reads '" + Printable.of(text) + "', not 0 (alive) or -1 (failed)");
+        }
+      } catch (IOException | RuntimeException e) {
+        unreadable = Optional.of(unreadableReason(e));
       }
+      if (unreadable.isPresent() && heartbeatUnreadable == Health.UNHEALTHY) {
+        problems.add(
+            "the heartbeat of its PF "
+                + pf
+                + " can't be read ("
+                + status
+                + ": "
+                + unreadable.get()
+                + ") and --heartbeat-unreadable=unhealthy");
+      }
+      heartbeat = Optional.of(new PfInfo.Heartbeat(status, unreadable));
     }
-    return new PfInfo(pf, kind, List.copyOf(problems));
+    return new PfInfo(pf, kind, List.copyOf(problems), heartbeat);
+  }
+
+  /** Why a heartbeat file could not be read, with what to check. */
+  static String unreadableReason(Exception e) {
+    if (e instanceof NoSuchFileException) {
+      return "it does not exist (is debugfs mounted into the plugin, and is the kernel 6.6 or"
+          + " later?)";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "reading it was denied (does the plugin run privileged, and does SELinux let it read"
+          + " debugfs?)";
+    }
+    return SysfsFiles.explain(e);
   }
 
   /** The {@code virtfn<i>} index of each VF the PF links to. */

@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.sysfs;
 
+import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.PciId;
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.device.ScanFlags;
@@ -20,6 +21,8 @@ import java.util.Set;
  *     --extra-vf-ids})
  * @param maxNumDevices at most this many VFs are advertised, the first in the stable order
  * @param bind whether VFs not on vfio-pci are bound to it; false is {@code --no-bind}
+ * @param heartbeatUnreadable how the VFs of a PF whose QAT heartbeat can't be read count ({@code
+ *     --heartbeat-unreadable}); healthy by default
  */
 public record ScanConfig(
     Path sysfsRoot,
@@ -28,7 +31,8 @@ public record ScanConfig(
     Set<QatFamily> families,
     List<PciId> extraVfIds,
     int maxNumDevices,
-    boolean bind) {
+    boolean bind,
+    Health heartbeatUnreadable) {
 
   /** Default of {@code --max-num-devices}. */
   public static final int DEFAULT_MAX_NUM_DEVICES = 64;
@@ -37,6 +41,7 @@ public record ScanConfig(
     Objects.requireNonNull(sysfsRoot, "sysfsRoot");
     Objects.requireNonNull(devRoot, "devRoot");
     Objects.requireNonNull(debugfsRoot, "debugfsRoot");
+    Objects.requireNonNull(heartbeatUnreadable, "heartbeatUnreadable");
     families = families.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(families));
     extraVfIds = List.copyOf(extraVfIds);
     if (maxNumDevices < 0) {
@@ -54,7 +59,8 @@ public record ScanConfig(
         ScanFlags.defaultFamilies(),
         List.of(),
         DEFAULT_MAX_NUM_DEVICES,
-        true);
+        true,
+        Health.HEALTHY);
   }
 
   /** The defaults at a node's real roots: {@code /sys}, {@code /dev}, {@code /sys/kernel/debug}. */
@@ -64,19 +70,47 @@ public record ScanConfig(
 
   public ScanConfig withFamilies(Set<QatFamily> newFamilies) {
     return new ScanConfig(
-        sysfsRoot, devRoot, debugfsRoot, newFamilies, extraVfIds, maxNumDevices, bind);
+        sysfsRoot,
+        devRoot,
+        debugfsRoot,
+        newFamilies,
+        extraVfIds,
+        maxNumDevices,
+        bind,
+        heartbeatUnreadable);
   }
 
   public ScanConfig withExtraVfIds(List<PciId> newIds) {
-    return new ScanConfig(sysfsRoot, devRoot, debugfsRoot, families, newIds, maxNumDevices, bind);
+    return new ScanConfig(
+        sysfsRoot,
+        devRoot,
+        debugfsRoot,
+        families,
+        newIds,
+        maxNumDevices,
+        bind,
+        heartbeatUnreadable);
   }
 
   public ScanConfig withMaxNumDevices(int newMax) {
-    return new ScanConfig(sysfsRoot, devRoot, debugfsRoot, families, extraVfIds, newMax, bind);
+    return new ScanConfig(
+        sysfsRoot, devRoot, debugfsRoot, families, extraVfIds, newMax, bind, heartbeatUnreadable);
   }
 
   public ScanConfig withBind(boolean newBind) {
     return new ScanConfig(
-        sysfsRoot, devRoot, debugfsRoot, families, extraVfIds, maxNumDevices, newBind);
+        sysfsRoot,
+        devRoot,
+        debugfsRoot,
+        families,
+        extraVfIds,
+        maxNumDevices,
+        newBind,
+        heartbeatUnreadable);
+  }
+
+  public ScanConfig withHeartbeatUnreadable(Health newHealth) {
+    return new ScanConfig(
+        sysfsRoot, devRoot, debugfsRoot, families, extraVfIds, maxNumDevices, bind, newHealth);
   }
 }

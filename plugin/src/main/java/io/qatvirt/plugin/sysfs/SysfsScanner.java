@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,6 +73,7 @@ public final class SysfsScanner implements VfScanner {
   public synchronized DeviceSnapshot scan() {
     try {
       Optional<List<Candidate>> found = discovery.discover(once);
+      reportHeartbeats(discovery.lastPfs());
       if (found.isEmpty()) {
         return DeviceSnapshot.EMPTY;
       }
@@ -108,6 +110,34 @@ public final class SysfsScanner implements VfScanner {
       groups.endScan();
       once.endScan();
     }
+  }
+
+  /** Logs each unreadable heartbeat once per PF and reason, and tells the events of every PF's. */
+  private void reportHeartbeats(Map<PciAddress, PfInfo> pfs) {
+    Map<PciAddress, Boolean> unreadable = new HashMap<>();
+    String counted = config.heartbeatUnreadable().apiValue().toLowerCase(Locale.ROOT);
+    for (PfInfo info : pfs.values()) {
+      if (info.heartbeat().isEmpty()) {
+        continue;
+      }
+      PfInfo.Heartbeat heartbeat = info.heartbeat().get();
+      unreadable.put(info.address(), heartbeat.unreadable().isPresent());
+      if (heartbeat.unreadable().isPresent()) {
+        once.warn(
+            "tried to read the heartbeat of PF "
+                + info.address()
+                + " at "
+                + heartbeat.status()
+                + ", but "
+                + heartbeat.unreadable().get()
+                + ": its VFs count as "
+                + counted
+                + " (--heartbeat-unreadable="
+                + counted
+                + ")");
+      }
+    }
+    events.heartbeats(unreadable);
   }
 
   /** The candidate as it is after binding; empty when the VF vanished meanwhile. */

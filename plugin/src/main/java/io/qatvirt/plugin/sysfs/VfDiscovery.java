@@ -47,6 +47,7 @@ final class VfDiscovery {
   private final DeviceReader reader;
   private final PfReader pfReader;
   private Map<String, Known> known = new HashMap<>();
+  private Map<PciAddress, PfInfo> lastPfs = Map.of();
 
   VfDiscovery(ScanConfig config) {
     this.config = config;
@@ -54,8 +55,14 @@ final class VfDiscovery {
     this.pfReader = new PfReader(config);
   }
 
+  /** What the last {@link #discover} read of each PF of its candidates. */
+  Map<PciAddress, PfInfo> lastPfs() {
+    return lastPfs;
+  }
+
   /** The candidates in no particular order; empty when sysfs itself can't be listed. */
   Optional<List<Candidate>> discover(OnceLog once) {
+    lastPfs = Map.of();
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(reader.devicesDir())) {
       entries.forEach(entry -> names.add(entry.getFileName().toString()));
@@ -106,6 +113,7 @@ final class VfDiscovery {
       }
     }
     known = next;
+    lastPfs = Map.copyOf(pfs);
     return Optional.of(candidates);
   }
 

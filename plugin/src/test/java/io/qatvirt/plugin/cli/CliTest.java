@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.qatvirt.plugin.PluginSettings;
 import io.qatvirt.plugin.allocation.AllocationPolicy;
+import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.PciId;
 import io.qatvirt.plugin.device.QatFamily;
 import io.qatvirt.plugin.sysfs.ScanConfig;
@@ -51,7 +52,8 @@ class CliTest {
                     QatFamily.GEN4_420XX),
                 List.of(),
                 64,
-                true),
+                true,
+                Health.HEALTHY),
             Path.of("/var/lib/kubelet/device-plugins"),
             AllocationPolicy.BALANCED,
             Duration.ofSeconds(5),
@@ -71,7 +73,8 @@ class CliTest {
                 Set.of(QatFamily.C62X),
                 List.of(new PciId(0x1b36, 0x0010)),
                 8,
-                false),
+                false,
+                Health.UNHEALTHY),
             Path.of("/tmp/kubelet"),
             AllocationPolicy.PACKED,
             Duration.ofMillis(500),
@@ -81,6 +84,7 @@ class CliTest {
             "--sysfs-root=/host/sys",
             "--dev-root=/host/dev",
             "--debugfs-root=/host/debug",
+            "--heartbeat-unreadable=unhealthy",
             "--kubelet-dir=/tmp/kubelet",
             "--kernel-vf-drivers=c6xxvf",
             "--extra-vf-ids=1b36:0010",
@@ -118,6 +122,12 @@ class CliTest {
         "--extra-vf-ids=8086|qat-device-plugin: Invalid value for option '--extra-vf-ids': tried"
             + " to read --extra-vf-ids entry '8086', but it is not a vendor:device pair of four"
             + " hex digits each such as 1b36:0010 (see qat-device-plugin --help)",
+        "--heartbeat-unreadable=sick|qat-device-plugin: Invalid value for option"
+            + " '--heartbeat-unreadable': 'sick' is not healthy or unhealthy (see"
+            + " qat-device-plugin --help)",
+        "--heartbeat-unreadable=Healthy|qat-device-plugin: Invalid value for option"
+            + " '--heartbeat-unreadable': 'Healthy' is not healthy or unhealthy (see"
+            + " qat-device-plugin --help)",
         "--bogus|qat-device-plugin: Unknown option: '--bogus' (see qat-device-plugin --help)"
       })
   void refusesABadFlagWithExitCodeTwoAndOneLineNamingIt(String arg, String message) {

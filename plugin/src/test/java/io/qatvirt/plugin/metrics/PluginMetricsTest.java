@@ -1,5 +1,6 @@
 package io.qatvirt.plugin.metrics;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.qatvirt.plugin.allocation.AllocationException;
@@ -84,5 +85,36 @@ class PluginMetricsTest {
             "qat_registrations_total{resource=\"qat.intel.com/generic\",result=\"failed\"} 1.0")) {
       assertTrue(body.lines().anyMatch(line::equals), line + " missing in:\n" + body);
     }
+  }
+
+  @Test
+  void servesWhichPfsHeartbeatsCannotBeReadAndDropsAPfThatIsGone() throws Exception {
+    PciAddress pf3d = PciAddress.parse("0000:3d:00.0").orElseThrow();
+    PciAddress pf6b = PciAddress.parse("0000:6b:00.0").orElseThrow();
+    PciAddress pf70 = PciAddress.parse("0000:70:00.0").orElseThrow();
+    PluginMetrics metrics = new PluginMetrics();
+    metrics.heartbeats(Map.of(pf3d, false, pf6b, true, pf70, true));
+    metrics.heartbeats(Map.of(pf3d, false, pf6b, true));
+
+    String body;
+    try (MetricsServer server = new MetricsServer(metrics, "127.0.0.1", 0)) {
+      body =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+    }
+
+    assertEquals(
+        List.of(
+            "# HELP qat_pf_heartbeat_unreadable 1 while the QAT heartbeat of a PF can't be read"
+                + " (missing, denied, garbage), else 0",
+            "# TYPE qat_pf_heartbeat_unreadable gauge",
+            "qat_pf_heartbeat_unreadable{pf=\"0000:3d:00.0\"} 0.0",
+            "qat_pf_heartbeat_unreadable{pf=\"0000:6b:00.0\"} 1.0"),
+        body.lines().filter(line -> line.contains("qat_pf_heartbeat_unreadable")).toList());
   }
 }

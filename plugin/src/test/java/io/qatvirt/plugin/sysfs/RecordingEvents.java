@@ -4,11 +4,17 @@ import io.qatvirt.plugin.device.PciAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
-/** Keeps the bind events: "bound <address>" and "failed <address>: <reason>". */
+/**
+ * Keeps the bind events ("bound <address>", "failed <address>: <reason>") and each scan's heartbeat
+ * report, sorted by PF.
+ */
 final class RecordingEvents implements BindEvents {
 
   final List<String> events = new ArrayList<>();
+  final List<Map<PciAddress, Boolean>> heartbeats = new ArrayList<>();
 
   @Override
   public void bound(PciAddress vf, Duration took) {
@@ -18,5 +24,10 @@ final class RecordingEvents implements BindEvents {
   @Override
   public void bindFailed(PciAddress vf, String reason) {
     events.add("failed " + vf + ": " + reason);
+  }
+
+  @Override
+  public void heartbeats(Map<PciAddress, Boolean> unreadable) {
+    heartbeats.add(new TreeMap<>(unreadable));
   }
 }
