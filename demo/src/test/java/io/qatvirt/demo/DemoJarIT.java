@@ -100,8 +100,9 @@ class DemoJarIT {
         "    device /dev/vfio/" + cyGroup + " (rw)",
         "    device /dev/vfio/" + dcGroup + " (rw)",
         "    env PCI_RESOURCE_QAT_INTEL_COM_CY=0000:6b:00.1",
-        "    env QAT0=0000:6b:00.1",
+        "    env QAT_CY_0=0000:6b:00.1",
         "    env PCI_RESOURCE_QAT_INTEL_COM_DC=0000:70:00.1",
+        "    env QAT_DC_0=0000:70:00.1",
         "  hostdev qat-cy-0 (qat.intel.com/cy) <- PCI_RESOURCE_QAT_INTEL_COM_CY=0000:6b:00.1,"
             + " <hostdev managed='no'> on vfio-pci",
         "  hostdev qat-dc-0 (qat.intel.com/dc) <- PCI_RESOURCE_QAT_INTEL_COM_DC=0000:70:00.1,"

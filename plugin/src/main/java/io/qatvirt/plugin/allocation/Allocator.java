@@ -83,7 +83,7 @@ public final class Allocator {
         chosen.stream().map(vf -> vf.address().toString()).collect(Collectors.joining(",")));
     List<PciAddress> sorted = chosen.stream().map(Vf::address).sorted().toList();
     for (int i = 0; i < sorted.size(); i++) {
-      envs.put(KubeVirtEnv.qatVariable(i), sorted.get(i).toString());
+      envs.put(KubeVirtEnv.qatVariable(resourceName, i), sorted.get(i).toString());
     }
     return envs;
   }

@@ -10,6 +10,7 @@ import io.qatvirt.plugin.device.Health;
 import io.qatvirt.plugin.device.Vf;
 import io.qatvirt.plugin.device.VfioGroup;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,14 +41,14 @@ class AllocatorTest {
   }
 
   @Test
-  void setsKubeVirtsVariableInRequestOrderAndQatVariablesByAddress() {
+  void setsKubeVirtsVariableInRequestOrderAndTheResourcesQatVariablesByAddress() {
     ContainerAllocation a =
         allocate("qat.intel.com/sym-dc", threePfs(), List.of("0000:da:01.1", "0000:3d:01.2"));
 
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("PCI_RESOURCE_QAT_INTEL_COM_SYM-DC", "0000:da:01.1,0000:3d:01.2");
-    expected.put("QAT0", "0000:3d:01.2");
-    expected.put("QAT1", "0000:da:01.1");
+    expected.put("QAT_SYM_DC_0", "0000:3d:01.2");
+    expected.put("QAT_SYM_DC_1", "0000:da:01.1");
     assertEquals(expected, a.envs());
     assertEquals(List.copyOf(expected.keySet()), List.copyOf(a.envs().keySet()));
   }
@@ -319,5 +320,30 @@ class AllocatorTest {
             () -> Allocator.allocate(GENERIC, vfs, List.of("0000:3d:01.1"), node));
 
     assertEquals(Kind.UNHEALTHY, e.kind());
+  }
+
+  @Test
+  void givesTwoResourcesOfOneContainerNoVariableInCommon() {
+    List<Vf> cy = List.of(vf("0000:6b:00.1", "0000:6b:00.0", 41, 0));
+    List<Vf> dc =
+        List.of(
+            vf("0000:70:00.1", "0000:70:00.0", 51, 1), vf("0000:70:00.2", "0000:70:00.0", 52, 1));
+
+    Map<String, String> cyEnvs = allocate("qat.intel.com/cy", cy, List.of("0000:6b:00.1")).envs();
+    Map<String, String> dcEnvs =
+        allocate("qat.intel.com/dc", dc, List.of("0000:70:00.2", "0000:70:00.1")).envs();
+
+    assertEquals(
+        Map.of("PCI_RESOURCE_QAT_INTEL_COM_CY", "0000:6b:00.1", "QAT_CY_0", "0000:6b:00.1"),
+        cyEnvs);
+    assertEquals(
+        Map.of(
+            "PCI_RESOURCE_QAT_INTEL_COM_DC", "0000:70:00.2,0000:70:00.1",
+            "QAT_DC_0", "0000:70:00.1",
+            "QAT_DC_1", "0000:70:00.2"),
+        dcEnvs);
+    Set<String> common = new HashSet<>(cyEnvs.keySet());
+    common.retainAll(dcEnvs.keySet());
+    assertEquals(Set.of(), common);
   }
 }

@@ -23,8 +23,14 @@ class KubeVirtEnvTest {
   }
 
   @Test
-  void numbersQatVariablesFromZero() {
-    assertEquals("QAT0", KubeVirtEnv.qatVariable(0));
-    assertEquals("QAT11", KubeVirtEnv.qatVariable(11));
+  void namesQatVariablesAfterTheKindNumberedFromZero() {
+    assertEquals("QAT_CY_0", KubeVirtEnv.qatVariable("qat.intel.com/cy", 0));
+    assertEquals("QAT_GENERIC_11", KubeVirtEnv.qatVariable("qat.intel.com/generic", 11));
+  }
+
+  @Test
+  void spellsADashInTheKindAsAnUnderscoreAShellCanRead() {
+    assertEquals("QAT_SYM_DC_0", KubeVirtEnv.qatVariable("qat.intel.com/sym-dc", 0));
+    assertEquals("QAT_ASYM_SYM_DC_2", KubeVirtEnv.qatVariable("qat.intel.com/asym-sym-dc", 2));
   }
 }

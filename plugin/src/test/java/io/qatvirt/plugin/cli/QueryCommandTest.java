@@ -101,7 +101,7 @@ class QueryCommandTest {
             "devicespec /dev/vfio/vfio /dev/vfio/vfio rw",
             "devicespec /dev/vfio/41 /dev/vfio/41 rw",
             "env PCI_RESOURCE_QAT_INTEL_COM_CY=0000:6b:00.1",
-            "env QAT0=0000:6b:00.1",
+            "env QAT_CY_0=0000:6b:00.1",
             ""),
         out.toString().replace(System.lineSeparator(), "\n"));
   }

@@ -149,10 +149,59 @@ class PluginIT {
                     .putAllEnvs(
                         Map.of(
                             "PCI_RESOURCE_QAT_INTEL_COM_DC", "0000:70:00.2,0000:70:00.1",
-                            "QAT0", "0000:70:00.1",
-                            "QAT1", "0000:70:00.2")))
+                            "QAT_DC_0", "0000:70:00.1",
+                            "QAT_DC_1", "0000:70:00.2")))
             .build(),
         response);
+  }
+
+  @Test
+  void givesAContainerTakingCyAndDcEveryVariableOnceWhenKubeletMergesTheAnswers() {
+    kubelet.awaitRegistrations(2, WAIT);
+    AllocateResponse cy = allocate("qat.intel.com-cy.sock", "0000:6b:00.2", "0000:6b:00.1");
+    AllocateResponse dc = allocate("qat.intel.com-dc.sock", "0000:70:00.1");
+
+    Map<String, String> cyEnvs = cy.getContainerResponses(0).getEnvsMap();
+    Map<String, String> dcEnvs = dc.getContainerResponses(0).getEnvsMap();
+    assertEquals(
+        Map.of(
+            "PCI_RESOURCE_QAT_INTEL_COM_CY", "0000:6b:00.2,0000:6b:00.1",
+            "QAT_CY_0", "0000:6b:00.1",
+            "QAT_CY_1", "0000:6b:00.2"),
+        cyEnvs);
+    assertEquals(
+        Map.of("PCI_RESOURCE_QAT_INTEL_COM_DC", "0000:70:00.1", "QAT_DC_0", "0000:70:00.1"),
+        dcEnvs);
+    // kubelet's device manager keeps the first value of a name and logs a conflicting later one
+    Map<String, String> container = new java.util.LinkedHashMap<>();
+    List<String> conflicts = new java.util.ArrayList<>();
+    for (Map<String, String> envs : List.of(cyEnvs, dcEnvs)) {
+      envs.forEach(
+          (name, value) -> {
+            if (container.putIfAbsent(name, value) != null) {
+              conflicts.add(name);
+            }
+          });
+    }
+    assertEquals(List.of(), conflicts);
+    assertEquals(
+        Map.of(
+            "PCI_RESOURCE_QAT_INTEL_COM_CY", "0000:6b:00.2,0000:6b:00.1",
+            "QAT_CY_0", "0000:6b:00.1",
+            "QAT_CY_1", "0000:6b:00.2",
+            "PCI_RESOURCE_QAT_INTEL_COM_DC", "0000:70:00.1",
+            "QAT_DC_0", "0000:70:00.1"),
+        container);
+  }
+
+  private AllocateResponse allocate(String socket, String... ids) {
+    return kubelet
+        .plugin(socket)
+        .allocate(
+            AllocateRequest.newBuilder()
+                .addContainerRequests(
+                    ContainerAllocateRequest.newBuilder().addAllDevicesIds(List.of(ids)))
+                .build());
   }
 
   static DeviceSpec spec(String path) {

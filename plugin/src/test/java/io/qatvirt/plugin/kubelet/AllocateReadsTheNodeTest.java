@@ -121,8 +121,8 @@ class AllocateReadsTheNodeTest {
                   .putAllEnvs(
                       Map.of(
                           "PCI_RESOURCE_QAT_INTEL_COM_CY", "0000:6b:00.2,0000:6b:00.1",
-                          "QAT0", "0000:6b:00.1",
-                          "QAT1", "0000:6b:00.2")))
+                          "QAT_CY_0", "0000:6b:00.1",
+                          "QAT_CY_1", "0000:6b:00.2")))
           .build();
 
   @Test

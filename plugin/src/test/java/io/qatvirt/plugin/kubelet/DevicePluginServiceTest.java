@@ -171,8 +171,8 @@ class DevicePluginServiceTest {
                     .putAllEnvs(
                         Map.of(
                             "PCI_RESOURCE_QAT_INTEL_COM_GENERIC", "0000:3d:01.1,0000:3d:01.0",
-                            "QAT0", "0000:3d:01.0",
-                            "QAT1", "0000:3d:01.1")))
+                            "QAT_GENERIC_0", "0000:3d:01.0",
+                            "QAT_GENERIC_1", "0000:3d:01.1")))
             .addContainerResponses(
                 ContainerAllocateResponse.newBuilder()
                     .addDevices(spec("/dev/vfio/vfio"))
@@ -180,7 +180,7 @@ class DevicePluginServiceTest {
                     .putAllEnvs(
                         Map.of(
                             "PCI_RESOURCE_QAT_INTEL_COM_GENERIC", "0000:3d:01.0",
-                            "QAT0", "0000:3d:01.0")))
+                            "QAT_GENERIC_0", "0000:3d:01.0")))
             .build(),
         response);
   }
@@ -234,7 +234,8 @@ class DevicePluginServiceTest {
     assertThrows(StatusRuntimeException.class, () -> allocate("../../etc"));
 
     assertEquals(
-        "0000:3d:01.0", allocate("0000:3d:01.0").getContainerResponses(0).getEnvsMap().get("QAT0"));
+        "0000:3d:01.0",
+        allocate("0000:3d:01.0").getContainerResponses(0).getEnvsMap().get("QAT_GENERIC_0"));
   }
 
   private AllocateResponse allocate(String id) {
